@@ -1,0 +1,116 @@
+"""The clip manifest: one JSON object per line, one clip per object (docs/formats.md).
+
+The validator's messages name the file, the line and the field, because a manifest of a million
+lines that fails with ``KeyError: 'text'`` is useless to the person who has to fix it.
+"""
+import json
+import os
+import re
+from typing import Iterable, List, Optional, Tuple
+
+ID_PATTERN = re.compile(r'^[A-Za-z0-9_\-]+$')
+LANGUAGES = ('zh', 'de', 'en')
+TIME_UNITS = ('s', 'frame')
+
+REQUIRED = {'id': str, 'dataset': str, 'split': str, 'video': str, 'language': str}
+OPTIONAL = {'text': str, 'gloss': list, 'label': str, 'signer': (str, int), 'keypoints': str,
+            'start': (int, float), 'end': (int, float), 'time_unit': str, 'original_id': str}
+
+
+class ManifestError(ValueError):
+    """A manifest record that does not follow the format; the message says where and why."""
+
+
+def validate_record(record, where: str = '<record>') -> dict:
+    """Check one manifest record and return it; ``where`` (e.g. ``'train.jsonl:12'``) prefixes
+    every message."""
+    if not isinstance(record, dict):
+        raise ManifestError(f'{where}: expected a JSON object, got {type(record).__name__}')
+    for key, kind in REQUIRED.items():
+        if key not in record:
+            raise ManifestError(f'{where}: missing required field {key!r}')
+        if not isinstance(record[key], kind) or not record[key]:
+            raise ManifestError(f'{where}: field {key!r} must be a non-empty string, '
+                                f'got {record[key]!r}')
+    for key, kind in OPTIONAL.items():
+        if key in record and record[key] is not None and not isinstance(record[key], kind):
+            raise ManifestError(f'{where}: field {key!r} has type {type(record[key]).__name__}, '
+                                f'expected {kind}')
+    if not ID_PATTERN.match(record['id']):
+        raise ManifestError(f'{where}: field \'id\' = {record["id"]!r} must match '
+                            f'{ID_PATTERN.pattern} (it names files inside shards)')
+    if record['language'] not in LANGUAGES:
+        raise ManifestError(f'{where}: field \'language\' = {record["language"]!r}, '
+                            f'expected one of {LANGUAGES}')
+    if not any(record.get(k) for k in ('text', 'gloss', 'label')):
+        raise ManifestError(f'{where}: a clip needs at least one target: \'text\', \'gloss\' '
+                            f'or \'label\'')
+    if record.get('gloss') is not None and not all(isinstance(g, str) for g in record['gloss']):
+        raise ManifestError(f'{where}: field \'gloss\' must be a list of strings')
+    if ('start' in record or 'end' in record) and record.get('time_unit') not in TIME_UNITS:
+        raise ManifestError(f'{where}: \'start\'/\'end\' need \'time_unit\' in {TIME_UNITS}')
+    if 'start' in record and 'end' in record and record['end'] <= record['start']:
+        raise ManifestError(f'{where}: \'end\' ({record["end"]}) must be after '
+                            f'\'start\' ({record["start"]})')
+    return record
+
+
+def read_manifest(path: str, skip_invalid: bool = False
+                  ) -> Tuple[List[dict], List[str]]:
+    """Read and validate a manifest.
+
+    Returns ``(records, errors)``. With ``skip_invalid`` a broken line is recorded in ``errors``
+    and skipped; otherwise the first broken line raises :class:`ManifestError`. Duplicate ids are
+    always an error: they would silently overwrite each other in the shards.
+    """
+    if not os.path.isfile(path):
+        raise ManifestError(f'{path}: manifest file not found')
+    records, errors, seen = [], [], {}
+    with open(path, encoding='utf-8') as f:
+        for lineno, line in enumerate(f, 1):
+            if not line.strip():
+                continue
+            where = f'{path}:{lineno}'
+            try:
+                try:
+                    record = json.loads(line)
+                except json.JSONDecodeError as e:
+                    raise ManifestError(f'{where}: not valid JSON ({e.msg} at column {e.colno})')
+                validate_record(record, where)
+                if record['id'] in seen:
+                    raise ManifestError(f'{where}: duplicate id {record["id"]!r} '
+                                        f'(first on line {seen[record["id"]]})')
+            except ManifestError as e:
+                if not skip_invalid:
+                    raise
+                errors.append(str(e))
+                continue
+            seen[record['id']] = lineno
+            records.append(record)
+    return records, errors
+
+
+def write_manifest(records: Iterable[dict], path: str) -> int:
+    """Validate and write records atomically (temporary file, then rename); returns the count."""
+    records = list(records)
+    for i, record in enumerate(records):
+        validate_record(record, f'{path}: record {i}')
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    tmp = f'{path}.tmp{os.getpid()}'
+    with open(tmp, 'w', encoding='utf-8') as f:
+        for record in records:
+            f.write(json.dumps(record, ensure_ascii=False) + '\n')
+    os.replace(tmp, path)
+    return len(records)
+
+
+def target_of(record: dict, task: str) -> Optional[str]:
+    """The training target of a clip for a task: SLT -> text, CSLR -> glosses joined by spaces,
+    ISLR -> the class word (DESIGN.md §7)."""
+    if task == 'slt':
+        return record.get('text')
+    if task == 'cslr':
+        return ' '.join(record['gloss']) if record.get('gloss') else None
+    if task == 'islr':
+        return record.get('label')
+    raise ValueError(f'unknown task {task!r}, expected slt, cslr or islr')
