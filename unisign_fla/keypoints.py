@@ -5,7 +5,7 @@ Every other module (extraction backends, SynthSign, normalisation, the encoder) 
 through the names defined here, never through literal numbers.
 """
 from dataclasses import dataclass
-from typing import Dict, List, Tuple
+from typing import Dict, List, Optional, Tuple
 
 import numpy as np
 
@@ -56,14 +56,14 @@ class Part:
 
     ``indices`` select rows of the 133-point array; ``edges`` use part-local indices;
     ``context`` is the COCO index of the body joint whose feature is added to the part (the wrist
-    for a hand, the nose for the face); ``root`` is the part-local joint that coordinates are
+    for a hand, the nose for the face; ``None`` for the body itself); ``root`` is the part-local joint that coordinates are
     expressed relative to (``None`` for the body, which is normalised by the body box).
     """
     name: str
     indices: Tuple[int, ...]
     edges: Tuple[Tuple[int, int], ...]
-    context: int
-    root: int = None
+    context: Optional[int]
+    root: Optional[int] = None
 
     @property
     def num_joints(self) -> int:
@@ -86,7 +86,7 @@ _face_indices = (tuple(range(23, 40, 2)) + tuple(range(83, 91)) + (INDEX['face_n
 UNISIGN_PARTS: Dict[str, Part] = {
     'body': Part('body', _body_indices,
                  edges=((0, 1), (0, 2), (0, 3), (0, 4), (3, 4), (3, 5), (5, 7), (4, 6), (6, 8)),
-                 context=INDEX['nose']),
+                 context=None),
     'left_hand': Part('left_hand', tuple(LEFT_HAND), edges=tuple(_hand_edges()),
                       context=INDEX['left_wrist'], root=0),
     'right_hand': Part('right_hand', tuple(RIGHT_HAND), edges=tuple(_hand_edges()),

@@ -1,0 +1,20 @@
+# Runtime shared by every config: registries, hooks, logging, seeding.
+# Types resolve in unisign_fla's registries, which import their modules on first use.
+default_scope = 'unisign_fla'
+
+default_hooks = dict(
+    timer=dict(type='IterTimerHook'),
+    logger=dict(type='LoggerHook', interval=50),
+    param_scheduler=dict(type='ParamSchedulerHook'),
+    checkpoint=dict(type='CheckpointHook', by_epoch=False, interval=1000, max_keep_ckpts=2,
+                    save_last=True),
+    sampler_seed=dict(type='DistSamplerSeedHook'))
+
+env_cfg = dict(cudnn_benchmark=False,
+               mp_cfg=dict(mp_start_method='fork', opencv_num_threads=0),
+               dist_cfg=dict(backend='nccl'))
+log_processor = dict(by_epoch=False, window_size=50)
+log_level = 'INFO'
+randomness = dict(seed=0)
+load_from = None
+resume = False

@@ -1,0 +1,57 @@
+"""Evaluate a checkpoint on the config's test set: predictions file + metrics JSON.
+
+    python tools/test.py CONFIG CHECKPOINT [--out-dir DIR] [--cfg-options ...]
+
+Writes DIR/predictions.jsonl (id, hypothesis, reference) and DIR/metrics.json (scores with the
+sacrebleu signature), and prints the metrics as one JSON line.
+"""
+import argparse
+import json
+import os.path as osp
+import sys
+
+sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
+
+from mmengine.config import Config, DictAction  # noqa: E402
+from mmengine.runner import Runner  # noqa: E402
+
+from unisign_fla.engine import allow_mmengine_checkpoint_types, prepare_cpu_distributed  # noqa
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description='Test a unisign_fla checkpoint')
+    parser.add_argument('config', help='config file')
+    parser.add_argument('checkpoint', help='checkpoint file (.pth from tools/train.py)')
+    parser.add_argument('--out-dir', help='where predictions.jsonl and metrics.json go '
+                        '(default: <work dir>/test)')
+    parser.add_argument('--work-dir', help='work dir for logs (default: work_dirs/<config>)')
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction, default={})
+    parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'],
+                        default='none')
+    return parser.parse_args(argv)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    for path, what in ((args.config, 'config'), (args.checkpoint, 'checkpoint')):
+        if not osp.isfile(path):
+            raise SystemExit(f'error: {what} file not found: {path}')
+    cfg = Config.fromfile(args.config)
+    cfg.merge_from_dict(args.cfg_options)
+    cfg.launcher = args.launcher
+    cfg.work_dir = args.work_dir or cfg.get('work_dir') or osp.join(
+        'work_dirs', osp.splitext(osp.basename(args.config))[0])
+    cfg.load_from, cfg.resume = args.checkpoint, False
+    out_dir = args.out_dir or osp.join(cfg.work_dir, 'test')
+    evaluators = cfg.test_evaluator if isinstance(cfg.test_evaluator, list) else [cfg.test_evaluator]
+    for evaluator in evaluators:
+        evaluator['output_dir'] = out_dir
+    allow_mmengine_checkpoint_types()
+    prepare_cpu_distributed(cfg)
+    metrics = Runner.from_cfg(cfg).test()
+    print(json.dumps({'checkpoint': args.checkpoint, 'out_dir': out_dir, **metrics}))
+    return metrics
+
+
+if __name__ == '__main__':
+    main()

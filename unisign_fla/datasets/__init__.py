@@ -1,0 +1,9 @@
+"""Data pipeline: shards -> normalised, sampled, batched clips."""
+from .collate import sign_collate
+from .normalization import normalize_unisign
+from .sign_dataset import SignShardDataset
+from .transforms import (LoadShardSample, NormalizeKeypoints, PackSignInputs,
+                         RandomKeypointAffine, SampleFrames)
+
+__all__ = ['sign_collate', 'normalize_unisign', 'SignShardDataset', 'LoadShardSample',
+           'NormalizeKeypoints', 'PackSignInputs', 'RandomKeypointAffine', 'SampleFrames']

@@ -1,0 +1,42 @@
+"""Batching of variable-length clips: pad in time, keep a validity mask, flatten hand crops."""
+from typing import List
+
+import torch
+
+from unisign_fla.registry import FUNCTIONS
+
+HANDS = ('left_hand', 'right_hand')
+
+
+@FUNCTIONS.register_module()
+def sign_collate(batch: List[dict]) -> dict:
+    """Collate packed samples into ``{'inputs': ..., 'data_samples': [...]}``.
+
+    ``inputs['keypoints']`` is (B, T_max, J, 3) zero-padded and ``inputs['mask']`` (B, T_max) is
+    True on real frames. Hand crops of the whole batch are concatenated into
+    ``inputs['crops']`` (N, S, S, 3) uint8 with ``inputs['crop_index']`` (N, 3) = (batch, frame,
+    hand) and ``inputs['crop_boxes']`` (N, 4), so an RGB branch can process them in one pass.
+    """
+    lengths = [len(item['inputs']['keypoints']) for item in batch]
+    first = batch[0]['inputs']['keypoints']
+    keypoints = first.new_zeros((len(batch), max(lengths)) + tuple(first.shape[1:]))
+    mask = torch.zeros(len(batch), max(lengths), dtype=torch.bool)
+    for i, item in enumerate(batch):
+        keypoints[i, :lengths[i]] = item['inputs']['keypoints']
+        mask[i, :lengths[i]] = True
+    inputs = {'keypoints': keypoints, 'mask': mask}
+
+    if HANDS[0] in batch[0]['inputs']:
+        crops, index, boxes = [], [], []
+        for i, item in enumerate(batch):
+            for h, hand in enumerate(HANDS):
+                part = item['inputs'][hand]
+                rows = part['boxes'][:, 0].long()
+                crops.append(part['crops'])
+                boxes.append(part['boxes'][:, 1:])
+                index.append(torch.stack([torch.full_like(rows, i), rows,
+                                          torch.full_like(rows, h)], dim=1))
+        inputs['crops'] = torch.cat(crops)
+        inputs['crop_index'] = torch.cat(index)
+        inputs['crop_boxes'] = torch.cat(boxes)
+    return {'inputs': inputs, 'data_samples': [item['data_samples'] for item in batch]}

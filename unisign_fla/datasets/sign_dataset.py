@@ -1,0 +1,56 @@
+"""Map-style dataset over webdataset shards, for mmengine's Runner.
+
+The shard indices store each member's byte offset, so any sample is one seek away: the Runner's
+samplers (shuffling, distributed splitting) work unchanged, and lengths are known without scanning.
+"""
+import os.path as osp
+from typing import List
+
+from mmengine.dataset import BaseDataset
+from mmengine.logging import print_log
+
+from unisign_fla.formats.manifest import target_of
+from unisign_fla.formats.shard_index import load_split_index
+from unisign_fla.registry import DATASETS
+
+TASKS = ('slt', 'cslr', 'islr')
+
+
+@DATASETS.register_module()
+class SignShardDataset(BaseDataset):
+    """Clips of one split, with the target of one task.
+
+    Args:
+        ann_file: the split index ``{dataset}-{split}.index.json`` written by
+            ``tools/extract_pose.py`` (relative to ``data_root`` if given).
+        task: ``slt`` (target = sentence), ``cslr`` (glosses joined by spaces) or ``islr``
+            (class word). Clips without a target for the task are skipped, and counted in the log.
+        **kwargs: ``pipeline``, ``test_mode``, ``indices`` ... as in mmengine's ``BaseDataset``.
+    """
+
+    def __init__(self, ann_file: str, task: str = 'slt', **kwargs):
+        if task not in TASKS:
+            raise ValueError(f'task must be one of {TASKS}, got {task!r}')
+        self.task = task
+        super().__init__(ann_file=ann_file, **kwargs)
+
+    def load_data_list(self) -> List[dict]:
+        if not osp.exists(self.ann_file):
+            raise FileNotFoundError(
+                f'{self.ann_file}: shard index not found (expected the '
+                f'{{dataset}}-{{split}}.index.json that tools/extract_pose.py writes)')
+        data_list, skipped = [], 0
+        for sample in load_split_index(self.ann_file):
+            target = target_of(sample.meta, self.task)
+            if not target:
+                skipped += 1
+                continue
+            data_list.append(dict(shard_sample=sample, id=sample.id, target=target,
+                                  task=self.task, language=sample.meta.get('language'),
+                                  signer=sample.meta.get('signer')))
+        if skipped:
+            print_log(f'{self.ann_file}: skipped {skipped} clips without a {self.task} target',
+                      logger='current')
+        if not data_list:
+            raise ValueError(f'{self.ann_file}: no clip has a target for task {self.task!r}')
+        return data_list

@@ -1,0 +1,132 @@
+"""Per-sample transforms of the data pipeline, composed by mmengine from the config.
+
+Each transform takes and returns the sample dict, so configs can reorder, drop or add steps:
+``LoadShardSample`` -> ``NormalizeKeypoints`` -> ``SampleFrames`` -> ``PackSignInputs``.
+"""
+import numpy as np
+import torch
+
+from unisign_fla.formats.shards import read_sample
+from unisign_fla.keypoints import UNISIGN_PARTS
+from unisign_fla.registry import TRANSFORMS
+
+from .normalization import normalize_unisign
+
+HANDS = ('left_hand', 'right_hand')
+NUM_BODY_JOINTS = UNISIGN_PARTS['body'].num_joints
+
+
+@TRANSFORMS.register_module()
+class LoadShardSample:
+    """Read one sample from its shard by offset. Hand crops are decoded only when the model uses
+    RGB (``with_crops``): JPEG decoding dominates loading time otherwise."""
+
+    def __init__(self, with_crops: bool = False):
+        self.with_crops = with_crops
+
+    def __call__(self, results: dict) -> dict:
+        sample = read_sample(results['shard_sample'], with_crops=self.with_crops)
+        results['pose'] = sample['pose']
+        results['meta'] = sample['meta']
+        if self.with_crops:
+            for hand in HANDS:
+                results[hand] = sample[hand]
+        return results
+
+
+@TRANSFORMS.register_module()
+class NormalizeKeypoints:
+    """Uni-Sign normalisation with the aspect ratio kept (see ``normalize_unisign``)."""
+
+    def __init__(self, score_threshold: float = 0.3):
+        self.score_threshold = score_threshold
+
+    def __call__(self, results: dict) -> dict:
+        results['keypoints'] = normalize_unisign(results['pose'], self.score_threshold)
+        return results
+
+
+@TRANSFORMS.register_module()
+class RandomKeypointAffine:
+    """Small random scale, rotation and shift of the normalised keypoints (training only).
+
+    Signers differ in size, position and camera angle; without this a model trained on a few
+    signers overfits their proportions. Missing joints stay exactly zero.
+    """
+
+    def __init__(self, scale: float = 0.1, rotation_deg: float = 8.0, shift: float = 0.05):
+        self.scale, self.rotation, self.shift = scale, np.deg2rad(rotation_deg), shift
+
+    def __call__(self, results: dict) -> dict:
+        rng = np.random
+        angle = rng.uniform(-self.rotation, self.rotation)
+        scale = rng.uniform(1 - self.scale, 1 + self.scale)
+        matrix = scale * np.array([[np.cos(angle), -np.sin(angle)],
+                                   [np.sin(angle), np.cos(angle)]], dtype=np.float32)
+        points = results['keypoints']
+        valid = points[..., 2:] > 0
+        xy = points[..., :2] @ matrix.T
+        # Body joints are absolute positions; hands and face are relative to their root.
+        xy[:, :NUM_BODY_JOINTS] += rng.uniform(-self.shift, self.shift, size=2).astype(np.float32)
+        points = np.concatenate([xy, points[..., 2:]], axis=-1) * valid
+        results['keypoints'] = points.astype(np.float32)
+        return results
+
+
+@TRANSFORMS.register_module()
+class SampleFrames:
+    """Cap the clip at ``max_frames``.
+
+    Training draws a random sorted subset of frames (a fresh one each epoch); evaluation takes
+    evenly spaced frames, so the same checkpoint and data always give the same predictions (the
+    reference code samples randomly at test time too).
+    """
+
+    def __init__(self, max_frames: int = 256, random: bool = False):
+        self.max_frames, self.random = max_frames, random
+
+    def __call__(self, results: dict) -> dict:
+        num_frames = len(results['keypoints'])
+        if num_frames <= self.max_frames:
+            rows = np.arange(num_frames)
+        elif self.random:
+            rows = np.sort(np.random.choice(num_frames, self.max_frames, replace=False))
+        else:
+            rows = np.linspace(0, num_frames - 1, self.max_frames).round().astype(np.int64)
+        results['keypoints'] = results['keypoints'][rows]
+        results['frame_rows'] = rows
+        for hand in HANDS:
+            if hand in results:
+                results[hand] = _remap_crops(results[hand], rows)
+        return results
+
+
+def _remap_crops(hand: dict, rows: np.ndarray) -> dict:
+    """Keep the crops of kept frames and renumber their pose row to the sampled timeline."""
+    new_index = np.full(int(rows.max()) + 1 if len(rows) else 0, -1, dtype=np.int64)
+    new_index[rows] = np.arange(len(rows))
+    boxes = hand['boxes']
+    source_rows = boxes[:, 0].astype(np.int64)
+    in_range = source_rows < len(new_index)
+    keep = np.zeros(len(boxes), dtype=bool)
+    keep[in_range] = new_index[source_rows[in_range]] >= 0
+    boxes = boxes[keep].copy()
+    boxes[:, 0] = new_index[boxes[:, 0].astype(np.int64)]
+    return {'crops': hand['crops'][keep], 'boxes': boxes}
+
+
+@TRANSFORMS.register_module()
+class PackSignInputs:
+    """Turn the sample dict into ``{'inputs': tensors, 'data_samples': plain metadata}``."""
+
+    META_KEYS = ('id', 'target', 'task', 'language', 'signer')
+
+    def __call__(self, results: dict) -> dict:
+        inputs = {'keypoints': torch.from_numpy(np.ascontiguousarray(results['keypoints']))}
+        for hand in HANDS:
+            if hand in results:
+                inputs[hand] = {'crops': torch.from_numpy(results[hand]['crops']),
+                                'boxes': torch.from_numpy(results[hand]['boxes'])}
+        data_sample = {k: results.get(k) for k in self.META_KEYS}
+        return {'inputs': inputs, 'data_samples': data_sample}
+

@@ -1,0 +1,56 @@
+"""mmengine metric for generated outputs: BLEU on the predictions, optionally saved to disk."""
+import json
+import os
+from typing import List, Optional, Sequence
+
+from mmengine.evaluator import BaseMetric
+
+from unisign_fla.registry import METRICS
+
+from .bleu import corpus_bleu
+
+
+@METRICS.register_module()
+class TranslationMetric(BaseMetric):
+    """Corpus BLEU-1..4 of the predictions against the targets.
+
+    Args:
+        output_dir: if set, ``predictions.jsonl`` (id, hypothesis, reference) and ``metrics.json``
+            (scores and the sacrebleu signature) are written there after each evaluation.
+    """
+
+    default_prefix = 'translation'
+
+    def __init__(self, output_dir: Optional[str] = None, prefix: Optional[str] = None,
+                 collect_device: str = 'cpu'):
+        super().__init__(collect_device=collect_device, prefix=prefix)
+        self.output_dir = output_dir
+
+    def process(self, data_batch, data_samples: Sequence[dict]) -> None:
+        for sample in data_samples:
+            self.results.append({'id': sample['id'], 'hypothesis': sample['prediction'],
+                                 'reference': sample['target'], 'language': sample['language'],
+                                 'task': sample['task']})
+
+    def compute_metrics(self, results: List[dict]) -> dict:
+        languages = {r['language'] for r in results}
+        if len(languages) != 1:
+            raise ValueError(f'one evaluation set must have one language, got {sorted(languages)}')
+        language = languages.pop()
+        scores = corpus_bleu([r['hypothesis'] for r in results],
+                             [r['reference'] for r in results], language)
+        signature = scores.pop('signature')
+        if self.output_dir:
+            self._save(results, dict(scores, signature=signature, language=language,
+                                     num_samples=len(results), task=results[0]['task']))
+        return scores
+
+    def _save(self, results: List[dict], report: dict) -> None:
+        os.makedirs(self.output_dir, exist_ok=True)
+        with open(os.path.join(self.output_dir, 'predictions.jsonl'), 'w',
+                  encoding='utf-8') as f:
+            for r in sorted(results, key=lambda r: r['id']):
+                f.write(json.dumps({k: r[k] for k in ('id', 'hypothesis', 'reference')},
+                                   ensure_ascii=False) + '\n')
+        with open(os.path.join(self.output_dir, 'metrics.json'), 'w', encoding='utf-8') as f:
+            json.dump(report, f, indent=2, ensure_ascii=False)

@@ -1,0 +1,50 @@
+"""Building blocks of the per-part ST-GCN, channels-last: features are (N, T, V, C).
+
+LayerNorm (per frame and joint) instead of BatchNorm, and masking before every temporal
+convolution, make a clip's features independent of whatever it is padded with in a batch.
+"""
+import numpy as np
+import torch
+from torch import nn
+
+
+def normalized_adjacency(adjacency: np.ndarray) -> torch.Tensor:
+    """Symmetric normalisation D^-1/2 A D^-1/2 of a 0/1 adjacency with self-loops."""
+    degree = adjacency.sum(axis=1)
+    inv_sqrt = 1.0 / np.sqrt(degree)
+    return torch.from_numpy((adjacency * inv_sqrt[:, None] * inv_sqrt[None, :]).astype(np.float32))
+
+
+class SpatialGraphBlock(nn.Module):
+    """Mix each joint with its neighbours through a learnable adjacency, then mix channels."""
+
+    def __init__(self, in_channels: int, out_channels: int, adjacency: np.ndarray):
+        super().__init__()
+        self.adjacency = nn.Parameter(normalized_adjacency(adjacency))
+        self.linear = nn.Linear(in_channels, out_channels)
+        self.norm = nn.LayerNorm(out_channels)
+        self.residual = (nn.Identity() if in_channels == out_channels
+                         else nn.Linear(in_channels, out_channels, bias=False))
+        self.act = nn.GELU()
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        mixed = torch.einsum('uv,ntvc->ntuc', self.adjacency, x)
+        return self.act(self.norm(self.linear(mixed)) + self.residual(x))
+
+
+class TemporalBlock(nn.Module):
+    """Convolution over time for every joint, residual, with padded frames zeroed first."""
+
+    def __init__(self, channels: int, kernel_size: int = 5, dropout: float = 0.0):
+        super().__init__()
+        if kernel_size % 2 == 0:
+            raise ValueError(f'temporal kernel_size must be odd, got {kernel_size}')
+        self.conv = nn.Conv2d(channels, channels, (kernel_size, 1), padding=(kernel_size // 2, 0))
+        self.norm = nn.LayerNorm(channels)
+        self.act = nn.GELU()
+        self.dropout = nn.Dropout(dropout)
+
+    def forward(self, x: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        x = x * mask[:, :, None, None]
+        y = self.conv(x.permute(0, 3, 1, 2)).permute(0, 2, 3, 1)
+        return self.act(self.norm(self.dropout(y)) + x) * mask[:, :, None, None]

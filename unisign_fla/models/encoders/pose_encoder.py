@@ -1,0 +1,123 @@
+"""Per-part pose encoder (Uni-Sign layout): one ST-GCN branch per body part, fused per frame.
+
+This is the pose path; the RGB branch and prior-guided fusion attach to the hand branches'
+spatial features (``hand_features`` in ``forward``) without changing this file's interface:
+``(keypoints, mask) -> (tokens, token_mask)``.
+"""
+from typing import Sequence, Tuple
+
+import torch
+from torch import nn
+
+from unisign_fla.keypoints import PART_ORDER, UNISIGN_PARTS
+from unisign_fla.registry import MODELS
+
+from .graph_blocks import SpatialGraphBlock, TemporalBlock
+
+
+class PartBranch(nn.Module):
+    """Embed, spatial GCN blocks, (+ context), temporal blocks, mean over joints."""
+
+    def __init__(self, part_name: str, embed_channels: int, spatial_channels: Sequence[int],
+                 temporal_layers: int, temporal_kernel: int, dropout: float):
+        super().__init__()
+        adjacency = UNISIGN_PARTS[part_name].adjacency()
+        self.embed = nn.Linear(3, embed_channels)
+        widths = [embed_channels] + list(spatial_channels)
+        self.spatial = nn.ModuleList(
+            SpatialGraphBlock(c_in, c_out, adjacency) for c_in, c_out in zip(widths[:-1], widths[1:]))
+        self.temporal = nn.ModuleList(
+            TemporalBlock(widths[-1], temporal_kernel, dropout) for _ in range(temporal_layers))
+        self.out_channels = widths[-1]
+
+    def spatial_features(self, points: torch.Tensor) -> torch.Tensor:
+        x = self.embed(points)
+        for block in self.spatial:
+            x = block(x)
+        return x
+
+    def temporal_features(self, x: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        for block in self.temporal:
+            x = block(x, mask)
+        return x.mean(dim=2)
+
+
+@MODELS.register_module()
+class PoseEncoder(nn.Module):
+    """Per-part ST-GCN over the 69 Uni-Sign joints -> one visual token per frame (or per stride).
+
+    Args:
+        embed_channels: width of the per-joint input embedding (reference 64).
+        spatial_channels: output widths of the spatial blocks (reference 64, 128, 256).
+        temporal_layers / temporal_kernel: temporal blocks at the last width (reference 3 x k=5).
+        out_channels: width of the fused per-frame token.
+        temporal_stride: 1 keeps one token per frame (Uni-Sign); 4 gives FLa-LLM's "sign-wise"
+            tokens by a strided convolution over the fused features.
+        dropout: dropout inside the temporal blocks.
+
+    Left and right hands share one branch, run as one batch. The detached spatial feature of the
+    matching body joint (wrist for a hand, nose for the face) is added to every joint of the part.
+    """
+
+    def __init__(self, embed_channels: int = 64, spatial_channels: Sequence[int] = (64, 128, 256),
+                 temporal_layers: int = 3, temporal_kernel: int = 5, out_channels: int = 512,
+                 temporal_stride: int = 1, dropout: float = 0.1):
+        super().__init__()
+        branch_args = (embed_channels, spatial_channels, temporal_layers, temporal_kernel, dropout)
+        self.branches = nn.ModuleDict({
+            'body': PartBranch('body', *branch_args),
+            'hand': PartBranch('left_hand', *branch_args),   # shared by both hands
+            'face': PartBranch('face', *branch_args),
+        })
+        width = self.branches['body'].out_channels
+        body_indices = UNISIGN_PARTS['body'].indices
+        self.context_joint = {name: body_indices.index(UNISIGN_PARTS[name].context)
+                              for name in PART_ORDER[1:]}
+        self.part_slices, start = {}, 0
+        for name in PART_ORDER:
+            self.part_slices[name] = slice(start, start + UNISIGN_PARTS[name].num_joints)
+            start += UNISIGN_PARTS[name].num_joints
+        self.fuse = nn.Sequential(nn.Linear(len(PART_ORDER) * width, out_channels),
+                                  nn.LayerNorm(out_channels), nn.GELU())
+        self.temporal_stride = temporal_stride
+        self.downsample = (nn.Conv1d(out_channels, out_channels, temporal_stride, temporal_stride)
+                           if temporal_stride > 1 else None)
+        self.out_channels = out_channels
+
+    def forward(self, keypoints: torch.Tensor, mask: torch.Tensor
+                ) -> Tuple[torch.Tensor, torch.Tensor]:
+        """keypoints (B, T, 69, 3) normalised; mask (B, T) True on real frames.
+
+        Returns tokens (B, N, out_channels) and their mask (B, N), N = ceil(T / stride).
+        """
+        batch = keypoints.shape[0]
+        parts = {name: keypoints[:, :, sl] for name, sl in self.part_slices.items()}
+        body = self.branches['body'].spatial_features(parts['body'])
+        hands = self.branches['hand'].spatial_features(
+            torch.cat([parts['left_hand'], parts['right_hand']], dim=0))
+        face = self.branches['face'].spatial_features(parts['face'])
+
+        context = body.detach()
+        hand_context = torch.cat([context[:, :, self.context_joint['left_hand']],
+                                  context[:, :, self.context_joint['right_hand']]], dim=0)
+        hands = hands + hand_context[:, :, None]
+        face = face + context[:, :, self.context_joint['face']][:, :, None]
+
+        body = self.branches['body'].temporal_features(body, mask)
+        hands = self.branches['hand'].temporal_features(hands, torch.cat([mask, mask], dim=0))
+        face = self.branches['face'].temporal_features(face, mask)
+        fused = torch.cat([body, hands[:batch], hands[batch:], face], dim=-1)
+        tokens = self.fuse(fused) * mask[..., None]
+        if self.downsample is None:
+            return tokens, mask
+        return self._downsample(tokens, mask)
+
+    def _downsample(self, tokens: torch.Tensor, mask: torch.Tensor
+                    ) -> Tuple[torch.Tensor, torch.Tensor]:
+        stride = self.temporal_stride
+        pad = (-tokens.shape[1]) % stride
+        tokens = nn.functional.pad(tokens, (0, 0, 0, pad))
+        mask = nn.functional.pad(mask, (0, pad))
+        tokens = self.downsample(tokens.transpose(1, 2)).transpose(1, 2)
+        token_mask = mask.view(mask.shape[0], -1, stride).any(dim=-1)
+        return tokens * token_mask[..., None], token_mask

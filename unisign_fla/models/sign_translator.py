@@ -1,0 +1,73 @@
+"""The model the Runner trains: visual encoder -> generative head, every task as translation.
+
+Stage 1 pairs the encoder with Light-T; stage 2 freezes the encoder (initialised from stage 1)
+and swaps in a pretrained language model head. The head owns the tokenizer, so batches carry
+target strings, and the same model class serves SLT, CSLR and ISLR through task prompts.
+"""
+from typing import Dict, List, Optional
+
+from mmengine.model import BaseModel
+
+from unisign_fla.engine.checkpoint import load_checkpoint_state_dict
+from unisign_fla.registry import MODELS
+
+LANGUAGE_NAMES = {'zh': 'Chinese', 'de': 'German', 'en': 'English'}
+DEFAULT_PROMPTS = {
+    'slt': 'Translate sign language video to {language}: ',
+    'cslr': 'Transcribe the glosses of the sign language video: ',
+    'islr': 'Recognise the isolated sign: ',
+}
+
+
+@MODELS.register_module()
+class SignTranslator(BaseModel):
+    """Encoder + head.
+
+    Args:
+        encoder: config of the visual encoder (e.g. ``PoseEncoder``).
+        head: config of the generative head (``LightTranslator`` or ``LanguageModelHead``);
+            its ``in_channels`` is filled in from the encoder.
+        encoder_checkpoint: stage-1 checkpoint whose ``encoder.*`` weights initialise the encoder.
+        freeze_encoder: stage 2 of FLa-LLM: encoder weights fixed and kept in eval mode.
+        prompts: task -> prompt template (``{language}`` is replaced by the language name).
+        generation: ``max_new_tokens``, ``num_beams`` for prediction.
+    """
+
+    def __init__(self, encoder: dict, head: dict, encoder_checkpoint: Optional[str] = None,
+                 freeze_encoder: bool = False, prompts: Optional[Dict[str, str]] = None,
+                 generation: Optional[dict] = None, data_preprocessor: Optional[dict] = None,
+                 init_cfg: Optional[dict] = None):
+        super().__init__(data_preprocessor=data_preprocessor, init_cfg=init_cfg)
+        self.encoder = MODELS.build(encoder)
+        self.head = MODELS.build(dict(head, in_channels=self.encoder.out_channels))
+        self.prompts = dict(DEFAULT_PROMPTS, **(prompts or {}))
+        self.generation = dict(max_new_tokens=60, num_beams=4, **(generation or {}))
+        if encoder_checkpoint:
+            self.encoder.load_state_dict(load_checkpoint_state_dict(encoder_checkpoint, 'encoder.'))
+        self.freeze_encoder = freeze_encoder
+        if freeze_encoder:
+            self.encoder.requires_grad_(False)
+            self.encoder.eval()
+
+    def train(self, mode: bool = True):
+        super().train(mode)
+        if self.freeze_encoder:
+            self.encoder.eval()
+        return self
+
+    def prompt_for(self, sample: dict) -> str:
+        language = LANGUAGE_NAMES.get(sample.get('language'), sample.get('language'))
+        return self.prompts[sample['task']].format(language=language)
+
+    def forward(self, inputs: dict, data_samples: List[dict], mode: str = 'tensor'):
+        visual, visual_mask = self.encoder(inputs['keypoints'], inputs['mask'])
+        if mode == 'tensor':
+            return visual, visual_mask
+        prompts = [self.prompt_for(s) for s in data_samples]
+        if mode == 'loss':
+            return self.head.loss(visual, visual_mask, [s['target'] for s in data_samples],
+                                  prompts)
+        if mode == 'predict':
+            hypotheses = self.head.predict(visual, visual_mask, prompts, **self.generation)
+            return [dict(sample, prediction=hyp) for sample, hyp in zip(data_samples, hypotheses)]
+        raise ValueError(f'mode must be "loss", "predict" or "tensor", got {mode!r}')
