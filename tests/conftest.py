@@ -1,0 +1,42 @@
+"""Shared test fixtures: small shard sets written with the real shard writer."""
+import numpy as np
+import pytest
+
+from unisign_fla.formats.shard_index import shard_stem, write_split_index
+from unisign_fla.formats.shards import ShardWriter
+
+
+def write_shard_set(out_dir, dataset, split, records, frames=12, crop_size=16, seed=0):
+    """Write ``records`` (manifest-like dicts with ``id`` and targets) as one shard of ``split``.
+
+    Keypoints are random pixels with good scores, plus a per-record signal (the record's index
+    shifts the right hand) so a model can tell clips apart. Each hand gets crops on even frames.
+    """
+    rng = np.random.default_rng(seed)
+    with ShardWriter(str(out_dir / (shard_stem(dataset, split, 0) + '.tar'))) as writer:
+        for i, record in enumerate(records):
+            pose = np.zeros((frames, 133, 3), np.float32)
+            pose[..., :2] = rng.uniform(40, 200, (frames, 133, 2))
+            pose[:, 112:133, 0] += 5.0 * (i % 7)
+            pose[..., 2] = 0.95
+            rows = np.arange(0, frames, 2, dtype=np.float32)
+            boxes = np.stack([rows, rows, rows, rows + 20, rows + 20], axis=1)
+            crops = rng.integers(0, 255, (len(rows), crop_size, crop_size, 3), dtype=np.uint8)
+            meta = dict(record, dataset=dataset, split=split, video=f'{record["id"]}.mp4',
+                        fps=25.0, width=256, height=256, num_frames=frames,
+                        frame_indices=list(range(frames)),
+                        estimator={'name': 'test', 'version': '0'}, crop_size=crop_size)
+            writer.write({'id': record['id'], 'pose': pose, 'meta': meta,
+                          'left_hand': {'crops': crops, 'boxes': boxes},
+                          'right_hand': {'crops': crops[:0], 'boxes': boxes[:0]}})
+        writer.finish()
+    write_split_index(str(out_dir), dataset, split, num_shards=1)
+    return out_dir / f'{dataset}-{split}.index.json'
+
+
+@pytest.fixture
+def shard_set(tmp_path):
+    """A factory: ``shard_set(split, records, **kwargs) -> index path`` inside ``tmp_path``."""
+    def make(split, records, dataset='synthsign', **kwargs):
+        return write_shard_set(tmp_path, dataset, split, records, **kwargs)
+    return make
