@@ -41,7 +41,7 @@ class SignTranslator(BaseModel):
         self.encoder = MODELS.build(encoder)
         self.head = MODELS.build(dict(head, in_channels=self.encoder.out_channels))
         self.prompts = dict(DEFAULT_PROMPTS, **(prompts or {}))
-        self.generation = dict(max_new_tokens=60, num_beams=4, **(generation or {}))
+        self.generation = {'max_new_tokens': 60, 'num_beams': 4, **(generation or {})}
         if encoder_checkpoint:
             self.encoder.load_state_dict(load_checkpoint_state_dict(encoder_checkpoint, 'encoder.'))
         self.freeze_encoder = freeze_encoder

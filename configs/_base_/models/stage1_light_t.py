@@ -7,6 +7,6 @@ model = dict(
                  temporal_layers=3, temporal_kernel=5, out_channels=512, temporal_stride=4,
                  dropout=0.1),
     head=dict(type='LightTranslator', tokenizer_dir=None, num_encoder_layers=3,
-              num_decoder_layers=3, d_model=512, nhead=8, dim_feedforward=2048, dropout=0.1,
+              num_decoder_layers=3, d_model=512, num_heads=8, ffn_channels=2048, dropout=0.1,
               label_smoothing=0.2, max_target_length=128),
     generation=dict(max_new_tokens=100, num_beams=4))

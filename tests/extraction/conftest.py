@@ -1,0 +1,83 @@
+"""Tiny real videos (mp4v) with matching keypoint files, built per test in tmp_path."""
+import json
+import os
+from types import SimpleNamespace
+
+import cv2
+import numpy as np
+import pytest
+
+from unisign_fla.keypoints import LEFT_HAND, RIGHT_HAND
+
+WIDTH, HEIGHT, FPS = 64, 48, 25
+
+
+def smooth_frames(num_frames: int, seed: int) -> np.ndarray:
+    """RGB frames with gradients (JPEG- and mp4v-friendly, unlike noise), distinct per frame."""
+    yy, xx = np.mgrid[0:HEIGHT, 0:WIDTH]
+    frames = np.empty((num_frames, HEIGHT, WIDTH, 3), np.uint8)
+    for t in range(num_frames):
+        frames[t, ..., 0] = 2 * xx + 2 * t           # < 256 for the sizes used: no wrap edge
+        frames[t, ..., 1] = 3 * yy + 10 * seed
+        frames[t, ..., 2] = 128
+    return frames
+
+
+def write_video(path: str, frames_rgb: np.ndarray, fps: float = FPS) -> None:
+    writer = cv2.VideoWriter(path, cv2.VideoWriter_fourcc(*'mp4v'), fps,
+                             (frames_rgb.shape[2], frames_rgb.shape[1]))
+    assert writer.isOpened()
+    for frame in frames_rgb:
+        writer.write(cv2.cvtColor(frame, cv2.COLOR_RGB2BGR))
+    writer.release()
+
+
+def random_pose(num_frames: int, rng: np.random.Generator) -> np.ndarray:
+    """(T, 133, 3) in pixels; hands confident with a small spread inside the frame."""
+    pose = np.zeros((num_frames, 133, 3), np.float32)
+    pose[..., 0] = rng.uniform(0, WIDTH, (num_frames, 133))
+    pose[..., 1] = rng.uniform(0, HEIGHT, (num_frames, 133))
+    pose[..., 2] = rng.uniform(0.0, 1.0, (num_frames, 133))
+    for hand in (LEFT_HAND, RIGHT_HAND):
+        centre = rng.uniform([10, 10], [WIDTH - 10, HEIGHT - 10], (num_frames, 1, 2))
+        pose[:, hand, :2] = centre + rng.normal(0, 4, (num_frames, len(hand), 2))
+        pose[:, hand, 2] = rng.uniform(0.5, 1.0, (num_frames, len(hand)))
+    pose[num_frames // 2, LEFT_HAND, 2] = 0.1   # one frame without a confident left hand
+    return pose
+
+
+def make_clip(root: str, clip_id: str, num_frames: int, rng, seed: int = 0, **fields) -> dict:
+    os.makedirs(os.path.join(root, 'videos'), exist_ok=True)
+    write_video(os.path.join(root, 'videos', f'{clip_id}.mp4'), smooth_frames(num_frames, seed))
+    np.save(os.path.join(root, 'videos', f'{clip_id}.npy'),
+            random_pose(num_frames, rng).astype(np.float16))
+    record = {'id': clip_id, 'dataset': 'toy', 'split': 'train',
+              'video': f'videos/{clip_id}.mp4', 'keypoints': f'videos/{clip_id}.npy',
+              'language': 'en', 'text': f'sentence {clip_id}', 'signer': 1}
+    record.update(fields)
+    return record
+
+
+def write_jsonl(path: str, rows) -> str:
+    with open(path, 'w') as f:
+        for row in rows:
+            f.write((row if isinstance(row, str) else json.dumps(row)) + '\n')
+    return path
+
+
+@pytest.fixture
+def toy_dataset(tmp_path):
+    """Seven valid clips of 6..12 frames; returns (manifest path, video root, records)."""
+    rng = np.random.default_rng(0)
+    root = str(tmp_path / 'data')
+    records = [make_clip(root, f'clip{i}', 6 + i, rng, seed=i) for i in range(7)]
+    return write_jsonl(str(tmp_path / 'manifest.jsonl'), records), root, records
+
+
+@pytest.fixture
+def helpers():
+    """The builders above, for tests that need their own clips (test modules cannot import a
+    conftest by name without clashing with tests/conftest.py)."""
+    return SimpleNamespace(smooth_frames=smooth_frames, write_video=write_video,
+                           random_pose=random_pose, make_clip=make_clip, write_jsonl=write_jsonl,
+                           WIDTH=WIDTH, HEIGHT=HEIGHT, FPS=FPS)

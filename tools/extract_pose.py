@@ -1,0 +1,78 @@
+"""Extract keypoints and hand crops of every clip in a manifest into webdataset shards.
+
+    python tools/extract_pose.py --manifest M.jsonl --video-root DIR --out DIR \
+        --backend precomputed [--crop-size 112] [--num-shards W --shard-index I]
+
+Re-running the same command resumes: finished shards are skipped. Exit status 1 when the share of
+failed clips exceeds --max-failure-rate (failures are listed in OUT/failures.jsonl).
+"""
+import argparse
+import json
+import logging
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from unisign_fla.extraction.job import ExtractionConfig, ExtractionJob  # noqa: E402
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument('--manifest', required=True, help='manifest JSONL (docs/formats.md)')
+    parser.add_argument('--video-root', required=True,
+                        help='folder that manifest video / keypoints paths are relative to')
+    parser.add_argument('--out', required=True, help='output folder for shards and indices')
+    parser.add_argument('--backend', default='precomputed', help='pose backend (POSE_BACKENDS)')
+    parser.add_argument('--backend-args', type=json.loads, default={},
+                        help='JSON object of keyword arguments for the backend')
+    parser.add_argument('--crop-size', type=int, default=112, help='hand crop side in pixels')
+    parser.add_argument('--crop-threshold', type=float, default=0.3,
+                        help='mean hand score above which a frame gets a hand crop')
+    parser.add_argument('--no-crops', action='store_true', help='store keypoints only')
+    parser.add_argument('--samples-per-shard', type=int, default=256)
+    parser.add_argument('--num-shards', type=int, default=None,
+                        help='number of workers (default: WORLD_SIZE or SLURM_NTASKS, else 1)')
+    parser.add_argument('--shard-index', type=int, default=None,
+                        help='this worker (default: RANK or SLURM_PROCID, else 0)')
+    parser.add_argument('--max-failure-rate', type=float, default=0.05)
+    parser.add_argument('--fps', type=float, default=25.0,
+                        help='frame rate of clips given as folders of images')
+    parser.add_argument('--threads', type=int, default=2, help='clips processed concurrently')
+    parser.add_argument('--jpeg-quality', type=int, default=90)
+    parser.add_argument('--merge-index', action='store_true',
+                        help='only (re)write the split indices and failures.jsonl')
+    return parser.parse_args(argv)
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format='%(asctime)s %(levelname)s %(message)s')
+    cfg = ExtractionConfig(
+        manifest=args.manifest, video_root=args.video_root, out=args.out, backend=args.backend,
+        backend_args=args.backend_args, crops=not args.no_crops, crop_size=args.crop_size,
+        crop_threshold=args.crop_threshold, samples_per_shard=args.samples_per_shard,
+        num_workers=args.num_shards, worker_index=args.shard_index,
+        max_failure_rate=args.max_failure_rate, folder_fps=args.fps, threads=args.threads,
+        jpeg_quality=args.jpeg_quality)
+    job = ExtractionJob(cfg)
+    if args.merge_index:
+        written = job.write_indices(only_complete=False)
+        print(f'wrote split indices: {", ".join(written) or "none"}')
+        return 0
+    summary = job.run()
+    print(f'clips {summary.clips}  frames {summary.frames}  failures {summary.failures}/'
+          f'{summary.assigned} ({100 * summary.failure_rate:.1f}%)  shards written '
+          f'{summary.shards_written} skipped {summary.shards_skipped}  '
+          f'{summary.frames_per_second:.0f} frames/s')
+    if summary.failure_rate > cfg.max_failure_rate:
+        print(f'failure rate {summary.failure_rate:.3f} exceeds --max-failure-rate '
+              f'{cfg.max_failure_rate}; see {os.path.join(cfg.out, "failures.jsonl")}',
+              file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

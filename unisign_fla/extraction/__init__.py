@@ -1,0 +1,1 @@
+"""Offline extraction: video -> keypoints + hand crops -> webdataset shards (docs/formats.md)."""

@@ -1,0 +1,53 @@
+"""The interface every pose estimator implements, so the extraction job never cares which runs.
+
+A backend gets a whole clip at once: a GPU estimator (RTMPose, RTMW, DWPose via mmpose or
+onnxruntime) is free to batch across frames internally and to keep one model session open across
+clips (build it once in ``__init__``, release it in ``close``). It must return one signer per clip
+(DESIGN.md §2): a fixed (T, 133, 3) array, never a variable number of people.
+"""
+from abc import ABCMeta, abstractmethod
+from dataclasses import dataclass
+from typing import List, Optional
+
+import numpy as np
+
+
+class PoseEstimationError(RuntimeError):
+    """A clip whose keypoints cannot be produced; the message names the clip and the file."""
+
+
+@dataclass
+class ClipContext:
+    """What a backend may need besides the pixels: where files live and the clip's geometry."""
+    video_root: str
+    video_path: str
+    fps: float
+    width: int
+    height: int
+    frame_indices: List[int]   # source frame of each row the backend must return
+
+    @property
+    def num_frames(self) -> int:
+        return len(self.frame_indices)
+
+
+class PoseBackend(metaclass=ABCMeta):
+    """A whole-body pose estimator in COCO-WholeBody order (``unisign_fla.keypoints``).
+
+    ``name`` and ``version`` are recorded in every sample's meta (``estimator``) so that shards
+    made by different models are never mixed silently. ``needs_frames`` False lets the job skip
+    decoding when it also cuts no crops.
+    """
+    name: str = ''
+    version: str = ''
+    needs_frames: bool = True
+
+    @abstractmethod
+    def estimate(self, frames: Optional[np.ndarray], record: dict,
+                 context: ClipContext) -> np.ndarray:
+        """Keypoints of one clip: float32 (T, 133, 3) of x, y in source pixels and a score in
+        [0, 1], one row per ``context.frame_indices``. ``frames`` is uint8 (T, H, W, 3) RGB, or
+        None when the job did not decode (only if ``needs_frames`` is False)."""
+
+    def close(self) -> None:
+        """Release models or sessions; called once when the job ends."""

@@ -1,0 +1,282 @@
+"""The extraction batch job behind ``tools/extract_pose.py``: manifest -> shards + failure log.
+
+Work is split deterministically so that any number of workers (and any re-run) agree on which
+clip goes where: the records of each ``(dataset, split)``, in manifest order, are cut into chunks
+of ``samples_per_shard``; chunk number k (counted over the whole manifest) becomes one shard and
+is done by worker ``k % num_workers``. A shard is finished only once its index JSON exists, so a
+re-run skips finished shards and redoes the rest from scratch. A clip that fails is logged and
+skipped; the job fails only when too many do.
+"""
+import json
+import logging
+import os
+import re
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional, Tuple
+
+import cv2
+import numpy as np
+
+from ..formats.manifest import read_manifest
+from ..formats.shard_index import read_shard_index, shard_stem, write_split_index
+from ..formats.shards import ShardWriter, encode_sample
+from ..keypoints import NUM_KEYPOINTS
+from ..registry import POSE_BACKENDS
+from . import backends  # noqa: F401  (registers the built-in backends)
+from .backends.base import ClipContext, PoseBackend
+from .hand_crops import extract_hand_crops
+from .video_reader import read_clip
+
+logger = logging.getLogger(__name__)
+FAILURES_FILE = 'failures.jsonl'
+
+
+@dataclass
+class ExtractionConfig:
+    """Everything one run needs; mirrors the command-line options of tools/extract_pose.py."""
+    manifest: str
+    video_root: str
+    out: str
+    backend: str = 'precomputed'
+    backend_args: Dict = field(default_factory=dict)
+    crops: bool = True
+    crop_size: int = 112
+    crop_threshold: float = 0.3
+    samples_per_shard: int = 256
+    num_workers: Optional[int] = None    # None: from WORLD_SIZE / SLURM_NTASKS, else 1
+    worker_index: Optional[int] = None   # None: from RANK / SLURM_PROCID, else 0
+    max_failure_rate: float = 0.05
+    folder_fps: float = 25.0
+    threads: int = 2
+    jpeg_quality: int = 90
+
+
+@dataclass
+class ShardPlan:
+    """One chunk of the manifest and the shard it becomes."""
+    number: int        # chunk number over the whole manifest (decides the worker)
+    dataset: str
+    split: str
+    index: int         # shard number within its split (names the file)
+    records: List[dict]
+
+    def tar_path(self, out_dir: str) -> str:
+        return os.path.join(out_dir, shard_stem(self.dataset, self.split, self.index) + '.tar')
+
+    def json_path(self, out_dir: str) -> str:
+        return self.tar_path(out_dir)[:-len('.tar')] + '.json'
+
+
+@dataclass
+class JobSummary:
+    clips: int = 0            # clips extracted by this run
+    frames: int = 0           # frames extracted by this run
+    failures: int = 0         # failed clips in this worker's shards, including skipped shards
+    assigned: int = 0         # clips in this worker's shards, plus invalid manifest lines
+    shards_written: int = 0
+    shards_skipped: int = 0
+    seconds: float = 0.0
+
+    @property
+    def frames_per_second(self) -> float:
+        return self.frames / self.seconds if self.seconds > 0 else 0.0
+
+    @property
+    def failure_rate(self) -> float:
+        return self.failures / self.assigned if self.assigned else 0.0
+
+
+def resolve_worker(num_workers: Optional[int], worker_index: Optional[int]) -> Tuple[int, int]:
+    """``(W, I)`` from the arguments, else torchrun's WORLD_SIZE/RANK, else SLURM's, else (1, 0)."""
+    env = os.environ
+    if num_workers is None:
+        num_workers = int(env.get('WORLD_SIZE') or env.get('SLURM_NTASKS') or 1)
+    if worker_index is None:
+        worker_index = int(env.get('RANK') or env.get('SLURM_PROCID') or 0)
+    if num_workers < 1 or not 0 <= worker_index < num_workers:
+        raise ValueError(f'worker index {worker_index} is not in 0..{num_workers - 1} '
+                         f'(--num-shards {num_workers} --shard-index {worker_index})')
+    return num_workers, worker_index
+
+
+def plan_shards(records: List[dict], samples_per_shard: int) -> List[ShardPlan]:
+    """Chunk each ``(dataset, split)``'s records, in manifest order, into shards."""
+    if samples_per_shard < 1:
+        raise ValueError(f'samples_per_shard must be >= 1, got {samples_per_shard}')
+    groups: Dict[Tuple[str, str], List[dict]] = {}
+    for record in records:
+        groups.setdefault((record['dataset'], record['split']), []).append(record)
+    plans = []
+    for (dataset, split), group in groups.items():
+        for index, start in enumerate(range(0, len(group), samples_per_shard)):
+            plans.append(ShardPlan(len(plans), dataset, split, index,
+                                   group[start:start + samples_per_shard]))
+    return plans
+
+
+def extract_clip(record: dict, cfg: ExtractionConfig, backend: PoseBackend) -> dict:
+    """Decode, estimate and crop one clip; returns the sample as ``read_sample`` would."""
+    video_path = os.path.join(cfg.video_root, record['video'])
+    clip = read_clip(video_path, record.get('start'), record.get('end'), record.get('time_unit'),
+                     decode=backend.needs_frames or cfg.crops, rgb=backend.needs_frames,
+                     folder_fps=cfg.folder_fps,
+                     decoder_threads=1 if cfg.threads > 1 else 0)
+    context = ClipContext(cfg.video_root, video_path, clip.fps, clip.width, clip.height,
+                          clip.frame_indices)
+    pose = np.asarray(backend.estimate(clip.frames, record, context), np.float32)
+    if pose.shape != (clip.num_frames, NUM_KEYPOINTS, 3):
+        raise RuntimeError(f'backend {backend.name!r} returned {pose.shape} for clip '
+                           f'{record["id"]!r}, expected ({clip.num_frames}, {NUM_KEYPOINTS}, 3)')
+    meta = dict(record, fps=clip.fps, width=clip.width, height=clip.height,
+                num_frames=clip.num_frames, frame_indices=clip.frame_indices,
+                estimator={'name': backend.name, 'version': backend.version},
+                crop_size=cfg.crop_size if cfg.crops else None)
+    if clip.warnings:
+        meta['warnings'] = clip.warnings
+    sample = {'id': record['id'], 'pose': pose, 'meta': meta}
+    if cfg.crops:
+        sample.update(extract_hand_crops(clip.frames, pose, cfg.crop_size, cfg.crop_threshold,
+                                         frames_bgr=not backend.needs_frames))
+    return sample
+
+
+def _failure(record: dict, error: Exception, shard: str) -> dict:
+    return {'id': record['id'], 'video': record['video'], 'shard': shard,
+            'reason': f'{type(error).__name__}: {error}'}
+
+
+def _manifest_failures(errors: List[str]) -> List[dict]:
+    """Failure entries for invalid manifest lines; read_manifest prefixes them with ``file:line``."""
+    failures = []
+    for message in errors:
+        line = re.match(r'^.*:(\d+): ', message)
+        failures.append({'id': None, 'video': None, 'reason': message,
+                         'manifest_line': int(line.group(1)) if line else None})
+    return failures
+
+
+class ExtractionJob:
+    """One worker's share of an extraction run (see the module docstring)."""
+
+    def __init__(self, cfg: ExtractionConfig):
+        self.cfg = cfg
+        self.num_workers, self.worker_index = resolve_worker(cfg.num_workers, cfg.worker_index)
+        records, errors = read_manifest(cfg.manifest, skip_invalid=True)
+        self.manifest_failures = _manifest_failures(errors)
+        self.plans = plan_shards(records, cfg.samples_per_shard)
+        self.mine = [p for p in self.plans if p.number % self.num_workers == self.worker_index]
+        os.makedirs(cfg.out, exist_ok=True)
+
+    def run(self) -> JobSummary:
+        summary = JobSummary(assigned=len(self.manifest_failures),
+                             failures=len(self.manifest_failures))
+        for message in (f['reason'] for f in self.manifest_failures):
+            logger.warning('invalid manifest line skipped: %s', message)
+        backend = None
+        start = time.perf_counter()
+        try:
+            for plan in self.mine:
+                summary.assigned += len(plan.records)
+                if os.path.exists(plan.json_path(self.cfg.out)):
+                    summary.shards_skipped += 1
+                    summary.failures += len(read_shard_index(plan.json_path(self.cfg.out))
+                                            .get('failures', []))
+                    continue
+                if backend is None:
+                    backend = self._build_backend()
+                self._write_shard(plan, backend, summary, start)
+                summary.shards_written += 1
+        finally:
+            if backend is not None:
+                backend.close()
+            summary.seconds = time.perf_counter() - start
+        self.write_indices(only_complete=True)
+        logger.info('done: worker %d/%d, %d clips, %d frames, %d failures (%.1f%%), %d shards '
+                    'written, %d skipped, %.1f s, %.0f frames/s', self.worker_index,
+                    self.num_workers, summary.clips, summary.frames, summary.failures,
+                    100 * summary.failure_rate, summary.shards_written, summary.shards_skipped,
+                    summary.seconds, summary.frames_per_second)
+        return summary
+
+    def _build_backend(self) -> PoseBackend:
+        if self.cfg.backend not in POSE_BACKENDS.module_dict:
+            raise ValueError(f'unknown pose backend {self.cfg.backend!r}; available: '
+                             f'{sorted(POSE_BACKENDS.module_dict)}')
+        return POSE_BACKENDS.build(dict(type=self.cfg.backend, **self.cfg.backend_args))
+
+    def _encode(self, record: dict, backend: PoseBackend):
+        """Runs in a worker thread: OpenCV decoding, resizing and JPEG coding release the GIL."""
+        try:
+            sample = extract_clip(record, self.cfg, backend)
+            return sample, encode_sample(sample, self.cfg.jpeg_quality)
+        except (OSError, ValueError, RuntimeError, cv2.error) as error:
+            return error, None
+
+    def _write_shard(self, plan: ShardPlan, backend: PoseBackend, summary: JobSummary,
+                     start: float) -> None:
+        tar_path = plan.tar_path(self.cfg.out)
+        for leftover in (tar_path, tar_path + '.tmp'):   # an interrupted earlier attempt
+            if os.path.exists(leftover):
+                os.remove(leftover)
+        name = os.path.basename(tar_path)
+        failures, last_report = [], time.perf_counter()
+        with ShardWriter(tar_path, self.cfg.jpeg_quality) as writer, \
+                ThreadPoolExecutor(max(1, self.cfg.threads)) as pool:
+            for record, (sample, members) in zip(
+                    plan.records, pool.map(lambda r: self._encode(r, backend), plan.records)):
+                if members is None:
+                    failures.append(_failure(record, sample, name))
+                    logger.warning('clip %s failed: %s', record['id'], failures[-1]['reason'])
+                    continue
+                writer.write_encoded(sample['id'], members, len(sample['pose']), sample['meta'])
+                summary.clips += 1
+                summary.frames += len(sample['pose'])
+                if time.perf_counter() - last_report > 5:
+                    last_report = time.perf_counter()
+                    self._progress(name, summary, len(failures), start)
+            writer.finish({'failures': failures})
+        summary.failures += len(failures)
+        self._progress(name, summary, len(failures), start)
+
+    def _progress(self, shard: str, summary: JobSummary, shard_failures: int,
+                  start: float) -> None:
+        elapsed = time.perf_counter() - start
+        logger.info('%s: %d clips, %d frames, %d failures so far (%d in this shard), '
+                    '%.0f frames/s', shard, summary.clips, summary.frames,
+                    summary.failures + shard_failures, shard_failures,
+                    summary.frames / elapsed if elapsed > 0 else 0.0)
+
+    def write_indices(self, only_complete: bool) -> List[str]:
+        """Write the split index of every split whose shards are all finished (or of every split
+        when ``only_complete`` is False: the ``--merge-index`` run), and rewrite the failure log
+        from the finished shards' indices plus the invalid manifest lines; returns split indices.
+
+        The failure log is rebuilt rather than appended to, so that redoing an interrupted shard
+        never logs its failures twice.
+        """
+        written, failures = [], list(self.manifest_failures)
+        splits: Dict[Tuple[str, str], List[ShardPlan]] = {}
+        for plan in self.plans:
+            splits.setdefault((plan.dataset, plan.split), []).append(plan)
+        for (dataset, split), plans in splits.items():
+            finished = [p for p in plans if os.path.exists(p.json_path(self.cfg.out))]
+            for plan in finished:
+                failures += read_shard_index(plan.json_path(self.cfg.out)).get('failures', [])
+            if len(finished) == len(plans) or not only_complete:
+                index = write_split_index(self.cfg.out, dataset, split, len(plans))
+                if index['missing_shards']:
+                    logger.warning('%s-%s: split index lists %d of %d shards; unfinished: %s',
+                                   dataset, split, index['num_shards'], len(plans),
+                                   index['missing_shards'])
+                written.append(f'{dataset}-{split}')
+        write_jsonl_atomic(os.path.join(self.cfg.out, FAILURES_FILE), failures)
+        return written
+
+
+def write_jsonl_atomic(path: str, rows: List[dict]) -> None:
+    tmp = f'{path}.tmp{os.getpid()}'
+    with open(tmp, 'w', encoding='utf-8') as f:
+        f.writelines(json.dumps(row, ensure_ascii=False) + '\n' for row in rows)
+    os.replace(tmp, path)
