@@ -12,9 +12,7 @@ import logging
 import os
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
-from unisign_fla.extraction.job import ExtractionConfig, ExtractionJob  # noqa: E402
+from unisign_fla.extraction.job import ExtractionConfig, ExtractionJob
 
 
 def parse_args(argv=None) -> argparse.Namespace:

@@ -6,14 +6,11 @@
 import argparse
 import os
 import os.path as osp
-import sys
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
+from mmengine.config import Config, DictAction
+from mmengine.runner import Runner
 
-from mmengine.config import Config, DictAction  # noqa: E402
-from mmengine.runner import Runner  # noqa: E402
-
-from unisign_fla.engine import allow_mmengine_checkpoint_types, prepare_cpu_distributed  # noqa
+from unisign_fla.engine import allow_mmengine_checkpoint_types, prepare_cpu_distributed
 
 
 def parse_args(argv=None):

@@ -10,6 +10,10 @@ from mmengine.registry import HOOKS as MMENGINE_HOOKS
 from mmengine.registry import METRICS as MMENGINE_METRICS
 from mmengine.registry import MODELS as MMENGINE_MODELS
 from mmengine.registry import TRANSFORMS as MMENGINE_TRANSFORMS
+from mmengine.registry import LOOPS as MMENGINE_LOOPS
+from mmengine.registry import OPTIM_WRAPPERS as MMENGINE_OPTIM_WRAPPERS
+from mmengine.registry import OPTIMIZERS as MMENGINE_OPTIMIZERS
+from mmengine.registry import PARAM_SCHEDULERS as MMENGINE_PARAM_SCHEDULERS
 from mmengine.registry import Registry
 
 MODELS = Registry('model', parent=MMENGINE_MODELS, scope='unisign_fla',
@@ -24,6 +28,13 @@ METRICS = Registry('metric', parent=MMENGINE_METRICS, scope='unisign_fla',
                    locations=['unisign_fla.evaluation'])
 HOOKS = Registry('hook', parent=MMENGINE_HOOKS, scope='unisign_fla',
                  locations=['unisign_fla.engine'])
+# Children with nothing of ours yet: they let mmengine resolve the scope without warnings, and
+# give extensions (a custom optimiser, loop or schedule) a place to register.
+OPTIMIZERS = Registry('optimizer', parent=MMENGINE_OPTIMIZERS, scope='unisign_fla')
+OPTIM_WRAPPERS = Registry('optim_wrapper', parent=MMENGINE_OPTIM_WRAPPERS, scope='unisign_fla')
+PARAM_SCHEDULERS = Registry('parameter scheduler', parent=MMENGINE_PARAM_SCHEDULERS,
+                            scope='unisign_fla')
+LOOPS = Registry('loop', parent=MMENGINE_LOOPS, scope='unisign_fla')
 # Pose estimators used by tools/extract_pose.py (not an mmengine concept, so no parent).
 POSE_BACKENDS = Registry('pose backend', scope='unisign_fla',
                          locations=['unisign_fla.extraction.backends'])

@@ -1,0 +1,8 @@
+"""SynthSign: a procedurally generated sign language data set, the toolkit's embedded default data
+(see docs/synthsign.md)."""
+from .generate import PRESETS, generate_dataset, plan_clips
+from .grammar import Grammar, Sentence
+from .vocabulary import MINIMAL_PAIRS, Sign, SignParameters, build_vocabulary
+
+__all__ = ['PRESETS', 'generate_dataset', 'plan_clips', 'Grammar', 'Sentence', 'MINIMAL_PAIRS',
+           'Sign', 'SignParameters', 'build_vocabulary']
