@@ -22,14 +22,14 @@ def parse_args(argv=None):
                         help='text files (one sentence per line) or manifest .jsonl files')
     parser.add_argument('--out', required=True, help='output model directory')
     parser.add_argument('--arch', choices=ARCHITECTURES, default='llama')
-    parser.add_argument('--hidden', type=int, default=256)
+    parser.add_argument('--hidden', type=int, default=128)
     parser.add_argument('--layers', type=int, default=4)
     parser.add_argument('--heads', type=int, default=4)
     parser.add_argument('--ffn', type=int, default=None, help='feed-forward width (4 x hidden)')
     parser.add_argument('--vocab-size', type=int, default=2000)
     parser.add_argument('--language', default=None, help='BCP-47 code (guessed from the text)')
     parser.add_argument('--max-steps', type=int, default=1500)
-    parser.add_argument('--max-seconds', type=float, default=55.0,
+    parser.add_argument('--max-seconds', type=float, default=45.0,
                         help='training time budget; 0 for none')
     parser.add_argument('--batch-size', type=int, default=32)
     parser.add_argument('--lr', type=float, default=2e-3)

@@ -30,7 +30,7 @@ def parse_args(argv=None):
     parser.add_argument('--stage1-iters', type=int, default=None,
                         help='override the stage-1 config (default: as in the config)')
     parser.add_argument('--stage2-iters', type=int, default=None)
-    parser.add_argument('--lm-seconds', type=float, default=60.0,
+    parser.add_argument('--lm-seconds', type=float, default=45.0,
                         help='time budget for pretraining the stage-2 language model')
     parser.add_argument('--workers', type=int, default=2)
     parser.add_argument('--samples', type=int, default=5, help='sample translations to print')

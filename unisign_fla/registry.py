@@ -4,6 +4,7 @@ Configs set ``default_scope = 'unisign_fla'`` so that ``type='PoseEncoder'`` res
 ``locations`` are imported lazily the first time a registry is searched, which keeps
 ``import unisign_fla`` cheap and free of optional dependencies.
 """
+from mmengine.registry import DATA_SAMPLERS as MMENGINE_DATA_SAMPLERS
 from mmengine.registry import DATASETS as MMENGINE_DATASETS
 from mmengine.registry import FUNCTIONS as MMENGINE_FUNCTIONS
 from mmengine.registry import HOOKS as MMENGINE_HOOKS
@@ -20,6 +21,8 @@ MODELS = Registry('model', parent=MMENGINE_MODELS, scope='unisign_fla',
                   locations=['unisign_fla.models'])
 DATASETS = Registry('dataset', parent=MMENGINE_DATASETS, scope='unisign_fla',
                     locations=['unisign_fla.datasets'])
+DATA_SAMPLERS = Registry('data sampler', parent=MMENGINE_DATA_SAMPLERS, scope='unisign_fla',
+                         locations=['unisign_fla.datasets'])
 TRANSFORMS = Registry('transform', parent=MMENGINE_TRANSFORMS, scope='unisign_fla',
                       locations=['unisign_fla.datasets'])
 FUNCTIONS = Registry('function', parent=MMENGINE_FUNCTIONS, scope='unisign_fla',

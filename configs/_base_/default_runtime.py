@@ -10,6 +10,9 @@ default_hooks = dict(
                     save_last=True),
     sampler_seed=dict(type='DistSamplerSeedHook'))
 
+# Checkpoints stay loadable with torch.load(weights_only=True) (see the hook's docstring).
+custom_hooks = [dict(type='WeightsOnlyCheckpointHook')]
+
 env_cfg = dict(cudnn_benchmark=False,
                mp_cfg=dict(mp_start_method='fork', opencv_num_threads=0),
                dist_cfg=dict(backend='nccl'))

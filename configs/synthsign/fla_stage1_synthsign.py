@@ -7,12 +7,12 @@ _base_ = [
 ]
 lm_dir = 'data/synthsign/lm'
 model = dict(
-    encoder=dict(embed_channels=32, spatial_channels=(32, 64, 64), temporal_layers=2,
-                 out_channels=256, temporal_stride=2),
+    encoder=dict(embed_channels=32, spatial_channels=(32, 32), temporal_layers=2,
+                 out_channels=256, temporal_stride=2, dropout=0.0),
     head=dict(tokenizer_dir=lm_dir, num_encoder_layers=2, num_decoder_layers=2, d_model=256,
               num_heads=4, ffn_channels=512, label_smoothing=0.1, max_target_length=48),
     generation=dict(max_new_tokens=40, num_beams=1))
-max_iters = 1500
+max_iters = 500
 train_cfg = dict(max_iters=max_iters, val_interval=max_iters)
 param_scheduler = [
     dict(type='LinearLR', start_factor=0.1, by_epoch=False, begin=0, end=50),

@@ -1,9 +1,10 @@
 """Data pipeline: shards -> normalised, sampled, batched clips."""
 from .collate import sign_collate
+from .length_grouped_sampler import LengthGroupedSampler
 from .normalization import normalize_unisign
 from .sign_dataset import SignShardDataset
 from .transforms import (LoadShardSample, NormalizeKeypoints, PackSignInputs,
                          RandomKeypointAffine, SampleFrames)
 
-__all__ = ['sign_collate', 'normalize_unisign', 'SignShardDataset', 'LoadShardSample',
+__all__ = ['sign_collate', 'LengthGroupedSampler', 'normalize_unisign', 'SignShardDataset', 'LoadShardSample',
            'NormalizeKeypoints', 'PackSignInputs', 'RandomKeypointAffine', 'SampleFrames']

@@ -54,3 +54,7 @@ class SignShardDataset(BaseDataset):
         if not data_list:
             raise ValueError(f'{self.ann_file}: no clip has a target for task {self.task!r}')
         return data_list
+
+    def frame_counts(self) -> List[int]:
+        """Frames of every clip, in index order (for length-grouped batching)."""
+        return [self.get_data_info(i)['shard_sample'].num_frames for i in range(len(self))]

@@ -1,6 +1,7 @@
-"""Training-engine glue for mmengine: safe checkpoint loading, CPU distributed set-up."""
+"""Training-engine glue for mmengine: safe checkpoints, CPU distributed set-up."""
 from .checkpoint import allow_mmengine_checkpoint_types, load_checkpoint_state_dict
 from .distributed import prepare_cpu_distributed
+from .safe_checkpoint_hook import WeightsOnlyCheckpointHook
 
 __all__ = ['allow_mmengine_checkpoint_types', 'load_checkpoint_state_dict',
-           'prepare_cpu_distributed']
+           'prepare_cpu_distributed', 'WeightsOnlyCheckpointHook']

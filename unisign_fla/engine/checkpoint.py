@@ -1,18 +1,16 @@
 """Loading mmengine checkpoints with ``torch.load(weights_only=True)``.
 
-mmengine 0.10 checkpoints hold, beside tensors, its own logging state (``HistoryBuffer``) and
-numpy scalars; torch >= 2.6 refuses those under ``weights_only=True``. Rather than fall back to
-unrestricted unpickling, we allow exactly those types, so resuming and stage-2 initialisation keep
-the safe loader.
+mmengine 0.10 checkpoints hold numpy scalars and arrays beside tensors, which torch >= 2.6 refuses
+under ``weights_only=True``. Rather than fall back to unrestricted unpickling, we allow exactly
+those numpy types (plain data, no callables), so resuming and stage-2 initialisation keep the safe
+loader. mmengine's logging buffers are removed from checkpoints by ``WeightsOnlyCheckpointHook``.
 """
 import os
 
 import numpy as np
 import torch
-from mmengine.logging import HistoryBuffer
 
 SAFE_CHECKPOINT_TYPES = [
-    HistoryBuffer,
     np.dtype, np.ndarray, np._core.multiarray._reconstruct, np._core.multiarray.scalar,
     type(np.dtype(np.float64)), type(np.dtype(np.float32)), type(np.dtype(np.int64)),
     type(np.dtype(np.int32)), type(np.dtype(np.bool_)),
@@ -20,7 +18,7 @@ SAFE_CHECKPOINT_TYPES = [
 
 
 def allow_mmengine_checkpoint_types() -> None:
-    """Admit mmengine's own checkpoint types to the ``weights_only`` unpickler (idempotent)."""
+    """Admit the numpy types of mmengine checkpoints to the ``weights_only`` unpickler."""
     torch.serialization.add_safe_globals(SAFE_CHECKPOINT_TYPES)
 
 

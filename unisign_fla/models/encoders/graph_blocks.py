@@ -48,3 +48,34 @@ class TemporalBlock(nn.Module):
         x = x * mask[:, :, None, None]
         y = self.conv(x.permute(0, 3, 1, 2)).permute(0, 2, 3, 1)
         return self.act(self.norm(self.dropout(y)) + x) * mask[:, :, None, None]
+
+
+class MaskedInputNorm(nn.Module):
+    """ST-GCN's input BatchNorm over every (joint, coordinate), with statistics of real frames.
+
+    Normalised keypoints are small (a hand spans ~0.2) and the parts differ in scale; without
+    standardising them the embedding's bias dominates, every clip maps to nearly the same
+    features, and the translator learns to ignore the video. Padded frames are left out of the
+    batch statistics and set to zero, so padding cannot change a clip's features.
+    """
+
+    def __init__(self, num_joints: int, channels: int = 3, momentum: float = 0.1,
+                 eps: float = 1e-5):
+        super().__init__()
+        self.norm = nn.BatchNorm1d(num_joints * channels, momentum=momentum, eps=eps)
+
+    def forward(self, x: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        n, t, v, c = x.shape
+        flat = x.reshape(n * t, v * c)
+        norm = self.norm
+        valid = flat[mask.reshape(-1)]
+        if self.training and len(valid) > 1:
+            mean, var = valid.mean(dim=0), valid.var(dim=0, unbiased=False)
+            with torch.no_grad():
+                unbiased = var * len(valid) / (len(valid) - 1)
+                norm.running_mean.lerp_(mean, norm.momentum)
+                norm.running_var.lerp_(unbiased, norm.momentum)
+        else:
+            mean, var = norm.running_mean, norm.running_var
+        out = (flat - mean) * torch.rsqrt(var + norm.eps) * norm.weight + norm.bias
+        return out.reshape(n, t, v, c) * mask[:, :, None, None]

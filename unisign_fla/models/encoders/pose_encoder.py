@@ -12,16 +12,17 @@ from torch import nn
 from unisign_fla.keypoints import PART_ORDER, UNISIGN_PARTS
 from unisign_fla.registry import MODELS
 
-from .graph_blocks import SpatialGraphBlock, TemporalBlock
+from .graph_blocks import MaskedInputNorm, SpatialGraphBlock, TemporalBlock
 
 
 class PartBranch(nn.Module):
-    """Embed, spatial GCN blocks, (+ context), temporal blocks, mean over joints."""
+    """Input norm, embed, spatial GCN blocks, (+ context), temporal blocks, mean over joints."""
 
     def __init__(self, part_name: str, embed_channels: int, spatial_channels: Sequence[int],
                  temporal_layers: int, temporal_kernel: int, dropout: float):
         super().__init__()
         adjacency = UNISIGN_PARTS[part_name].adjacency()
+        self.input_norm = MaskedInputNorm(len(adjacency))
         self.embed = nn.Linear(3, embed_channels)
         widths = [embed_channels] + list(spatial_channels)
         self.spatial = nn.ModuleList(
@@ -30,8 +31,8 @@ class PartBranch(nn.Module):
             TemporalBlock(widths[-1], temporal_kernel, dropout) for _ in range(temporal_layers))
         self.out_channels = widths[-1]
 
-    def spatial_features(self, points: torch.Tensor) -> torch.Tensor:
-        x = self.embed(points)
+    def spatial_features(self, points: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        x = self.embed(self.input_norm(points, mask))
         for block in self.spatial:
             x = block(x)
         return x
@@ -92,10 +93,11 @@ class PoseEncoder(nn.Module):
         """
         batch = keypoints.shape[0]
         parts = {name: keypoints[:, :, sl] for name, sl in self.part_slices.items()}
-        body = self.branches['body'].spatial_features(parts['body'])
+        hand_mask = torch.cat([mask, mask], dim=0)
+        body = self.branches['body'].spatial_features(parts['body'], mask)
         hands = self.branches['hand'].spatial_features(
-            torch.cat([parts['left_hand'], parts['right_hand']], dim=0))
-        face = self.branches['face'].spatial_features(parts['face'])
+            torch.cat([parts['left_hand'], parts['right_hand']], dim=0), hand_mask)
+        face = self.branches['face'].spatial_features(parts['face'], mask)
 
         context = body.detach()
         hand_context = torch.cat([context[:, :, self.context_joint['left_hand']],
@@ -104,7 +106,7 @@ class PoseEncoder(nn.Module):
         face = face + context[:, :, self.context_joint['face']][:, :, None]
 
         body = self.branches['body'].temporal_features(body, mask)
-        hands = self.branches['hand'].temporal_features(hands, torch.cat([mask, mask], dim=0))
+        hands = self.branches['hand'].temporal_features(hands, hand_mask)
         face = self.branches['face'].temporal_features(face, mask)
         fused = torch.cat([body, hands[:batch], hands[batch:], face], dim=-1)
         tokens = self.fuse(fused) * mask[..., None]

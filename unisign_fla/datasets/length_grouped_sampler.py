@@ -1,0 +1,47 @@
+"""Batches of clips with similar lengths, in random order.
+
+Clip lengths vary by 2-3x within a data set; a random batch is padded to its longest clip, so a
+third or more of the encoder's work is spent on padding. Grouping similar lengths removes most of
+it while batches stay random: indices are shuffled, cut into pools of ``pool_batches`` batches,
+sorted by length inside each pool, cut into batches, and the batches shuffled.
+"""
+from typing import Iterator
+
+import torch
+from mmengine.dataset import DefaultSampler
+
+from unisign_fla.registry import DATA_SAMPLERS
+
+
+@DATA_SAMPLERS.register_module()
+class LengthGroupedSampler(DefaultSampler):
+    """Like mmengine's ``DefaultSampler`` (seeded per epoch, split across ranks) but grouping
+    similar lengths. ``batch_size`` must equal the dataloader's (per process) batch size; the
+    dataset must provide ``frame_counts()``."""
+
+    def __init__(self, dataset, batch_size: int, pool_batches: int = 50, seed=None,
+                 round_up: bool = True):
+        super().__init__(dataset, shuffle=True, seed=seed, round_up=round_up)
+        if not hasattr(dataset, 'frame_counts'):
+            raise TypeError(f'{type(dataset).__name__} has no frame_counts(): '
+                            'LengthGroupedSampler needs clip lengths')
+        self.lengths = torch.tensor(dataset.frame_counts())
+        self.batch_size, self.pool_batches = batch_size, pool_batches
+
+    def __iter__(self) -> Iterator[int]:
+        generator = torch.Generator()
+        generator.manual_seed(self.seed + self.epoch)
+        indices = torch.randperm(len(self.lengths), generator=generator)
+        if self.round_up:
+            indices = indices.repeat(self.total_size // len(indices) + 1)[:self.total_size]
+        global_batch = self.batch_size * self.world_size
+        pool = global_batch * self.pool_batches
+        batches = []
+        for start in range(0, len(indices), pool):
+            chunk = indices[start:start + pool]
+            chunk = chunk[torch.argsort(self.lengths[chunk], descending=True, stable=True)]
+            batches += list(chunk.split(global_batch))
+        order = torch.randperm(len(batches), generator=generator).tolist()
+        # Every rank takes every world_size-th clip of each global batch: equal lengths per step.
+        mine = [batches[b][self.rank::self.world_size] for b in order]
+        return iter(torch.cat(mine).tolist() if mine else [])

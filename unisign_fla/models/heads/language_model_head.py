@@ -1,0 +1,158 @@
+"""Stage-2 head of FLa-LLM: an MLP adapter feeding visual tokens to a pretrained HF LM (§6).
+
+Pointing ``pretrained_dir`` at a real model is all it takes to switch LMs; the directory is what
+``save_pretrained`` / ``huggingface-cli download`` writes (config.json, weights, tokenizer files)::
+
+    # mT5-base (Uni-Sign's LM), seq2seq:
+    head = dict(type='LanguageModelHead', in_channels=256, pretrained_dir='checkpoints/mt5-base',
+                prompt='Translate sign language video to Chinese: ')
+    # mBART-large-cc25 (FLa-LLM's LM; full fine-tuning at LR 1e-5, adapter at 1e-3):
+    head = dict(type='LanguageModelHead', in_channels=256,
+                pretrained_dir='checkpoints/mbart-large-cc25')
+    # Qwen2.5-0.5B, decoder-only, with LoRA; bf16 on a GPU:
+    head = dict(type='LanguageModelHead', in_channels=256, pretrained_dir='checkpoints/qwen2.5-0.5b',
+                lora=dict(r=16, lora_alpha=32, lora_dropout=0.05,
+                          target_modules=['q_proj', 'k_proj', 'v_proj', 'o_proj']),
+                dtype='bfloat16')
+
+The LM type comes from ``config.is_encoder_decoder`` unless ``kind`` forces it. The whole head,
+LM included, lives in the module's ``state_dict``, so mmengine checkpoints carry the adapter and
+the LoRA (or fully fine-tuned) weights; rebuilding the head from the same ``pretrained_dir`` and
+loading that state dict restores it exactly.
+"""
+from pathlib import Path
+
+import torch
+from torch import Tensor, nn
+from transformers import AutoConfig, AutoModelForCausalLM, AutoModelForSeq2SeqLM
+
+from unisign_fla.lm.tokenizer import load_tokenizer
+from unisign_fla.registry import MODELS
+from .text_sequences import (IGNORE_INDEX, decode_texts, encode_targets, label_smoothed_loss,
+                             pack_segments, pad_ids, resolve_prompts, special_token_ids,
+                             tokenize_texts, valid_visual_tokens)
+
+KINDS = ('seq2seq', 'causal')
+
+
+def load_language_model(pretrained_dir: str, kind: str | None = None,
+                        dtype: str | None = None) -> tuple[nn.Module, str]:
+    """``(model, kind)`` for an HF model directory, ``kind`` detected from its config."""
+    path = Path(pretrained_dir)
+    if not (path / 'config.json').is_file():
+        raise FileNotFoundError(f'{path}: not a Hugging Face model directory '
+                                f'(expected config.json and weights)')
+    if kind is None:
+        kind = 'seq2seq' if AutoConfig.from_pretrained(str(path)).is_encoder_decoder else 'causal'
+    if kind not in KINDS:
+        raise ValueError(f'kind={kind!r}: expected one of {KINDS} or None')
+    model_cls = AutoModelForSeq2SeqLM if kind == 'seq2seq' else AutoModelForCausalLM
+    kwargs = dict(dtype=getattr(torch, dtype)) if dtype else {}
+    return model_cls.from_pretrained(str(path), **kwargs), kind
+
+
+@MODELS.register_module()
+class LanguageModelHead(nn.Module):
+    """Adapter (Linear-GELU-Linear) + pretrained LM, fully fine-tuned, LoRA-tuned or frozen.
+
+    Sequences fed to the LM (``P`` = prompt embedded with the LM's own table, ``V`` = adapted
+    valid visual tokens, ``T`` = target ids + EOS):
+
+    * seq2seq: encoder ``[P; V]``, decoder labels ``T``;
+    * causal: ``[BOS; V; P; T]`` left-padded up to the target, loss on ``T`` only (BOS only if
+      the tokenizer has one: Llama yes, Qwen no).
+
+    Args:
+        in_channels: width of the visual tokens.
+        pretrained_dir: HF model directory (see the module docstring).
+        tokenizer_dir: tokenizer directory when it is not ``pretrained_dir``.
+        kind: ``'seq2seq'`` or ``'causal'`` to override the config.
+        lora: ``peft.LoraConfig`` arguments (``r``, ``lora_alpha``, ``lora_dropout``,
+            ``target_modules``...); the base LM is then frozen.
+        freeze_lm: train the adapter only.
+        prompt: default task prompt (``prompts=None`` in ``loss``/``predict``).
+        label_smoothing, max_target_length, length_penalty: loss and generation settings.
+        dtype: ``torch`` dtype name for the LM weights (e.g. ``'bfloat16'``); default float32.
+    """
+
+    def __init__(self, in_channels: int, pretrained_dir: str, tokenizer_dir: str | None = None,
+                 kind: str | None = None, lora: dict | None = None, freeze_lm: bool = False,
+                 prompt: str = 'Translate sign language video to English: ',
+                 label_smoothing: float = 0.2, max_target_length: int = 128,
+                 length_penalty: float = 1.0, dtype: str | None = None):
+        super().__init__()
+        if lora is not None and freeze_lm:
+            raise ValueError('lora and freeze_lm=True are exclusive: LoRA already freezes the LM')
+        lm, self.kind = load_language_model(pretrained_dir, kind, dtype)
+        self.tokenizer = load_tokenizer(tokenizer_dir or pretrained_dir)
+        self.ids = special_token_ids(self.tokenizer)
+        self.prompt, self.label_smoothing = prompt, label_smoothing
+        self.max_target_length, self.length_penalty = max_target_length, length_penalty
+        width = lm.get_input_embeddings().embedding_dim
+        self.adapter = nn.Sequential(nn.Linear(in_channels, width), nn.GELU(),
+                                     nn.Linear(width, width))
+        if lora is not None:
+            # No peft task type: peft 0.21's seq2seq wrapper calls a generation hook that
+            # transformers 5 renamed; the plain PeftModel injects the same LoRA layers.
+            from peft import LoraConfig, get_peft_model
+            lm = get_peft_model(lm, LoraConfig(**lora))
+        elif freeze_lm:
+            lm.requires_grad_(False)
+        self.lm = lm
+
+    def _embed_ids(self, rows: list[list[int]], device: torch.device) -> list[Tensor]:
+        table = self.lm.get_input_embeddings()
+        return [table(torch.tensor(ids, dtype=torch.long, device=device)) for ids in rows]
+
+    def _context(self, visual: Tensor, visual_mask: Tensor,
+                 prompts: list[str] | None) -> list[list[Tensor]]:
+        """Per-sample embedded segments before the target: seq2seq [P; V], causal [BOS; V; P]."""
+        dtype = self.lm.get_input_embeddings().weight.dtype
+        tokens = [self.adapter(v).to(dtype) for v in valid_visual_tokens(visual, visual_mask)]
+        prompt_ids = tokenize_texts(self.tokenizer,
+                                    resolve_prompts(prompts, self.prompt, len(tokens)))
+        prompt_embeds = self._embed_ids(prompt_ids, visual.device)
+        if self.kind == 'seq2seq':
+            return [[p, v] for p, v in zip(prompt_embeds, tokens)]
+        bos = self.tokenizer.bos_token_id
+        starts = self._embed_ids([[bos] if bos is not None else []] * len(tokens), visual.device)
+        return [[s, v, p] for s, v, p in zip(starts, tokens, prompt_embeds)]
+
+    def loss(self, visual: Tensor, visual_mask: Tensor, targets: list[str],
+             prompts: list[str] | None = None) -> dict[str, Tensor]:
+        """Label-smoothed cross-entropy of ``targets`` (+ EOS) given the visual tokens."""
+        if len(targets) != visual.shape[0]:
+            raise ValueError(f'targets: expected {visual.shape[0]} texts, got {len(targets)}')
+        context = self._context(visual, visual_mask, prompts)
+        target_ids = encode_targets(self.tokenizer, targets, self.max_target_length)
+        labels = pad_ids(target_ids, device=visual.device)
+        if self.kind == 'seq2seq':
+            embeds, mask = pack_segments(context)
+            decoder_inputs = self.lm.prepare_decoder_input_ids_from_labels(labels=labels)
+            logits = self.lm(inputs_embeds=embeds, attention_mask=mask,
+                             decoder_input_ids=decoder_inputs).logits
+            return dict(loss=label_smoothed_loss(logits, labels, self.label_smoothing))
+        # Causal: left-pad the context so every target starts at the same index, right-pad the
+        # targets; positions count real tokens only, so padding never shifts them.
+        context_embeds, context_mask = pack_segments(context, left=True)
+        target_embeds = self._embed_ids(target_ids, visual.device)
+        target_part, target_mask = pack_segments([[t] for t in target_embeds])
+        embeds = torch.cat([context_embeds, target_part], dim=1)
+        mask = torch.cat([context_mask, target_mask], dim=1)
+        positions = (mask.long().cumsum(dim=1) - 1).clamp(min=0)
+        # Logits at the last context token and every target token but the last predict T.
+        logits = self.lm(inputs_embeds=embeds, attention_mask=mask, position_ids=positions,
+                         logits_to_keep=labels.shape[1] + 1).logits[:, :-1]
+        return dict(loss=label_smoothed_loss(logits, labels, self.label_smoothing))
+
+    @torch.no_grad()
+    def predict(self, visual: Tensor, visual_mask: Tensor, prompts: list[str] | None = None,
+                max_new_tokens: int = 60, num_beams: int = 4) -> list[str]:
+        """Deterministic greedy / beam-search generation through ``generate(inputs_embeds=...)``."""
+        embeds, mask = pack_segments(self._context(visual, visual_mask, prompts),
+                                     left=self.kind == 'causal')
+        sequences = self.lm.generate(
+            inputs_embeds=embeds, attention_mask=mask.long(), max_new_tokens=max_new_tokens,
+            num_beams=num_beams, do_sample=False, length_penalty=self.length_penalty,
+            eos_token_id=self.ids['eos'], pad_token_id=self.ids['pad'])
+        return decode_texts(self.tokenizer, sequences)
