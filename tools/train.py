@@ -7,6 +7,7 @@ import argparse
 import os
 import os.path as osp
 
+import torch
 from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
@@ -39,6 +40,12 @@ def build_config(args) -> Config:
     cfg.launcher = args.launcher
     cfg.work_dir = args.work_dir or cfg.get('work_dir') or osp.join(
         'work_dirs', osp.splitext(osp.basename(args.config))[0])
+    if cfg.optim_wrapper.get('type') == 'AmpOptimWrapper' and not torch.cuda.is_available():
+        # GPU recipes train in bf16; mmengine's AMP wrapper refuses CPUs, so run them in fp32.
+        print('No GPU: AmpOptimWrapper replaced by OptimWrapper (fp32).')
+        cfg.optim_wrapper.type = 'OptimWrapper'
+        for key in ('dtype', 'loss_scale'):
+            cfg.optim_wrapper.pop(key, None)
     if args.resume == 'auto':
         cfg.resume, cfg.load_from = True, None
     elif args.resume:

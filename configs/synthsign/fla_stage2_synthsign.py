@@ -8,7 +8,7 @@ model = dict(
     freeze_encoder=True,
     head=dict(_delete_=True, type='LanguageModelHead', pretrained_dir={{_base_.lm_dir}},
               lora=None, label_smoothing=0.1, max_target_length=48))
-max_iters = 600
+max_iters = 300
 train_cfg = dict(max_iters=max_iters, val_interval=max_iters)
 optim_wrapper = dict(optimizer=dict(lr=3e-4),
                      paramwise_cfg=dict(custom_keys={'head.adapter': dict(lr_mult=3.0)}))

@@ -38,9 +38,10 @@ def data_options(shard_dir, test_split='test'):
 
 
 def schedule_options(max_iters, checkpoint_interval=None, batch_size=8):
+    warmup = max(1, min(10, max_iters // 2))
     return [f'train_cfg.max_iters={max_iters}', f'train_cfg.val_interval={max_iters}',
-            f'param_scheduler.0.end={min(10, max_iters)}',
-            f'param_scheduler.1.begin={min(10, max_iters)}', f'param_scheduler.1.end={max_iters}',
+            f'param_scheduler.0.end={warmup}', f'param_scheduler.1.begin={warmup}',
+            f'param_scheduler.1.end={max_iters}',
             f'default_hooks.checkpoint.interval={checkpoint_interval or max_iters}',
             'default_hooks.logger.interval=1', f'train_dataloader.batch_size={batch_size}']
 
