@@ -9,6 +9,7 @@ _base_ = [
 model = dict(encoder_checkpoint='work_dirs/fla_stage1_csl_daily/epoch_20.pth',
              head=dict(pretrained_dir='checkpoints/mbart-large-cc25'))
 optim_wrapper = dict(optimizer=dict(lr=1e-5),
-                     paramwise_cfg=dict(custom_keys={'head.adapter': dict(lr_mult=100.0)}))
+                     paramwise_cfg=dict(custom_keys={'head.adapter': dict(lr_mult=100.0)},
+                                        bypass_duplicate=True))  # tied LM embeddings
 default_hooks = dict(checkpoint=dict(by_epoch=True, interval=1))
 log_processor = dict(by_epoch=True)

@@ -1,6 +1,7 @@
 """Shared test fixtures: small shard sets written with the real shard writer."""
 import numpy as np
 import pytest
+import torch
 
 from unisign_fla.formats.shard_index import shard_stem, write_split_index
 from unisign_fla.formats.shards import ShardWriter
@@ -40,3 +41,12 @@ def shard_set(tmp_path):
     def make(split, records, dataset='synthsign', **kwargs):
         return write_shard_set(tmp_path, dataset, split, records, **kwargs)
     return make
+
+
+@pytest.fixture
+def single_thread():
+    """Tiny models run faster on one thread, and far faster when other jobs share the CPU."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)

@@ -9,10 +9,11 @@ import argparse
 import json
 import os.path as osp
 
-from mmengine.config import Config, DictAction
+from mmengine.config import DictAction
 from mmengine.runner import Runner
 
-from unisign_fla.engine import allow_mmengine_checkpoint_types, prepare_cpu_distributed
+from unisign_fla.engine import (allow_mmengine_checkpoint_types, load_run_config,
+                                prepare_cpu_distributed)
 
 
 def parse_args(argv=None):
@@ -30,14 +31,9 @@ def parse_args(argv=None):
 
 def main(argv=None):
     args = parse_args(argv)
-    for path, what in ((args.config, 'config'), (args.checkpoint, 'checkpoint')):
-        if not osp.isfile(path):
-            raise SystemExit(f'error: {what} file not found: {path}')
-    cfg = Config.fromfile(args.config)
-    cfg.merge_from_dict(args.cfg_options)
-    cfg.launcher = args.launcher
-    cfg.work_dir = args.work_dir or cfg.get('work_dir') or osp.join(
-        'work_dirs', osp.splitext(osp.basename(args.config))[0])
+    if not osp.isfile(args.checkpoint):
+        raise SystemExit(f'error: checkpoint file not found: {args.checkpoint}')
+    cfg = load_run_config(args.config, args.cfg_options, args.launcher, args.work_dir)
     cfg.load_from, cfg.resume = args.checkpoint, False
     out_dir = args.out_dir or osp.join(cfg.work_dir, 'test')
     evaluators = cfg.test_evaluator if isinstance(cfg.test_evaluator, list) else [cfg.test_evaluator]

@@ -5,13 +5,13 @@
 """
 import argparse
 import os
-import os.path as osp
 
 import torch
 from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
-from unisign_fla.engine import allow_mmengine_checkpoint_types, prepare_cpu_distributed
+from unisign_fla.engine import (allow_mmengine_checkpoint_types, load_run_config,
+                                prepare_cpu_distributed)
 
 
 def parse_args(argv=None):
@@ -33,13 +33,7 @@ def parse_args(argv=None):
 
 
 def build_config(args) -> Config:
-    if not osp.isfile(args.config):
-        raise SystemExit(f'error: config file not found: {args.config}')
-    cfg = Config.fromfile(args.config)
-    cfg.merge_from_dict(args.cfg_options)
-    cfg.launcher = args.launcher
-    cfg.work_dir = args.work_dir or cfg.get('work_dir') or osp.join(
-        'work_dirs', osp.splitext(osp.basename(args.config))[0])
+    cfg = load_run_config(args.config, args.cfg_options, args.launcher, args.work_dir)
     if cfg.optim_wrapper.get('type') == 'AmpOptimWrapper' and not torch.cuda.is_available():
         # GPU recipes train in bf16; mmengine's AMP wrapper refuses CPUs, so run them in fp32.
         print('No GPU: AmpOptimWrapper replaced by OptimWrapper (fp32).')

@@ -1,17 +1,18 @@
 # Quick-start stage 2 on SynthSign: the stage-1 encoder frozen, an MLP adapter and the small
 # pretrained language model that tools/quickstart.py prepares (loaded with from_pretrained).
 #   python tools/train.py configs/synthsign/fla_stage2_synthsign.py \
-#       --cfg-options model.encoder_checkpoint=work_dirs/fla_stage1_synthsign/iter_1500.pth
+#       --cfg-options model.encoder_checkpoint=work_dirs/fla_stage1_synthsign/iter_500.pth
 _base_ = ['./fla_stage1_synthsign.py']
 model = dict(
-    encoder_checkpoint='work_dirs/fla_stage1_synthsign/iter_1500.pth',
+    encoder_checkpoint='work_dirs/fla_stage1_synthsign/iter_500.pth',
     freeze_encoder=True,
     head=dict(_delete_=True, type='LanguageModelHead', pretrained_dir={{_base_.lm_dir}},
               lora=None, label_smoothing=0.1, max_target_length=48))
 max_iters = 300
 train_cfg = dict(max_iters=max_iters, val_interval=max_iters)
 optim_wrapper = dict(optimizer=dict(lr=3e-4),
-                     paramwise_cfg=dict(custom_keys={'head.adapter': dict(lr_mult=3.0)}))
+                     paramwise_cfg=dict(custom_keys={'head.adapter': dict(lr_mult=3.0)},
+                                        bypass_duplicate=True))  # tied LM embeddings
 param_scheduler = [
     dict(type='LinearLR', start_factor=0.1, by_epoch=False, begin=0, end=50),
     dict(type='CosineAnnealingLR', by_epoch=False, begin=50, end=max_iters, eta_min=0.0),

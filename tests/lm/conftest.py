@@ -1,6 +1,5 @@
 """Fixtures for the language-model tests: a tiny English corpus, one thread for tiny models."""
 import pytest
-import torch
 
 SUBJECTS = ['I', 'you', 'we', 'they', 'the teacher', 'my friend']
 VERBS = ['like', 'see', 'need', 'visit']
@@ -9,12 +8,8 @@ TIMES = ['today', 'tomorrow', 'every day']
 
 
 @pytest.fixture(autouse=True)
-def single_thread():
-    """Tiny models run faster on one thread, and far faster when other jobs share the CPU."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+def _tiny_models_on_one_thread(single_thread):
+    """See ``single_thread`` in tests/conftest.py."""
 
 
 @pytest.fixture

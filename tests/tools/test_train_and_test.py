@@ -83,9 +83,10 @@ def test_resume_continues_from_the_last_checkpoint(tiny_synthsign, tmp_path):
     assert (tmp_path / 'iter_6.pth').exists()
 
 
-def test_stage2_freezes_the_stage1_encoder_and_trains_a_lora_lm(tiny_synthsign, trained_stage1,
+def test_stage2_freezes_the_encoder_and_trains_a_lora_or_full_lm(tiny_synthsign, trained_stage1,
                                                                 tmp_path):
     import torch
+    from safetensors.torch import load_file
 
     from unisign_fla.engine import load_checkpoint_state_dict
     from unisign_fla.lm import build_small_lm, load_tokenizer
@@ -109,6 +110,15 @@ def test_stage2_freezes_the_stage1_encoder_and_trains_a_lora_lm(tiny_synthsign, 
     assert any('lora_' in k for k in after)
     losses = read_losses(tmp_path / 'stage2')
     assert len(losses) == 3 and all(loss == loss for _, loss in losses)   # finite, logged
+
+    # Full fine-tuning as configured (the LM's tied input/output embeddings are one parameter).
+    train_tool.main([STAGE2, '--work-dir', str(tmp_path / 'full'), '--cfg-options',
+                     f'model.head.pretrained_dir={lm_dir}', f'model.encoder_checkpoint={stage1}',
+                     *data_options(tiny_synthsign / 'shards'), *schedule_options(2)])
+    trained = load_checkpoint_state_dict(str(tmp_path / 'full' / 'iter_2.pth'), 'head.lm.')
+    pretrained = load_file(str(lm_dir / 'model.safetensors'))
+    name = 'model.layers.0.mlp.up_proj.weight'
+    assert not torch.equal(trained[name], pretrained[name])
 
 
 def test_missing_config_and_missing_data_are_named(tiny_synthsign, tmp_path):

@@ -1,7 +1,8 @@
 """Training-engine glue for mmengine: safe checkpoints, CPU distributed set-up."""
 from .checkpoint import allow_mmengine_checkpoint_types, load_checkpoint_state_dict
 from .distributed import prepare_cpu_distributed
+from .run_config import load_run_config
 from .safe_checkpoint_hook import WeightsOnlyCheckpointHook
 
 __all__ = ['allow_mmengine_checkpoint_types', 'load_checkpoint_state_dict',
-           'prepare_cpu_distributed', 'WeightsOnlyCheckpointHook']
+           'prepare_cpu_distributed', 'load_run_config', 'WeightsOnlyCheckpointHook']

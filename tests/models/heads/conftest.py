@@ -9,12 +9,8 @@ PAIRS = ['the cat sat on the mat.', 'a dog runs in the park.', 'we like green te
 
 
 @pytest.fixture(autouse=True)
-def single_thread():
-    """Tiny models run faster on one thread, and far faster when other jobs share the CPU."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+def _tiny_models_on_one_thread(single_thread):
+    """See ``single_thread`` in tests/conftest.py."""
 
 
 @pytest.fixture(scope='session')

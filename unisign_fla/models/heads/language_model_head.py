@@ -28,7 +28,7 @@ from transformers import AutoConfig, AutoModelForCausalLM, AutoModelForSeq2SeqLM
 
 from unisign_fla.lm.tokenizer import load_tokenizer
 from unisign_fla.registry import MODELS
-from .text_sequences import (IGNORE_INDEX, decode_texts, encode_targets, label_smoothed_loss,
+from .text_sequences import (decode_texts, encode_targets, label_smoothed_loss,
                              pack_segments, pad_ids, resolve_prompts, special_token_ids,
                              tokenize_texts, valid_visual_tokens)
 
