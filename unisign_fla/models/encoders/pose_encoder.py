@@ -12,7 +12,7 @@ from torch import nn
 from unisign_fla.keypoints import PART_ORDER, UNISIGN_PARTS
 from unisign_fla.registry import MODELS
 
-from .graph_blocks import MaskedInputNorm, SpatialGraphBlock, TemporalBlock
+from .graph_blocks import MaskedBatchNorm, SpatialGraphBlock, TemporalBlock
 
 
 class PartBranch(nn.Module):
@@ -22,7 +22,7 @@ class PartBranch(nn.Module):
                  temporal_layers: int, temporal_kernel: int, dropout: float):
         super().__init__()
         adjacency = UNISIGN_PARTS[part_name].adjacency()
-        self.input_norm = MaskedInputNorm(len(adjacency))
+        self.input_norm = MaskedBatchNorm(len(adjacency))
         self.embed = nn.Linear(3, embed_channels)
         widths = [embed_channels] + list(spatial_channels)
         self.spatial = nn.ModuleList(
@@ -80,6 +80,7 @@ class PoseEncoder(nn.Module):
             start += UNISIGN_PARTS[name].num_joints
         self.fuse = nn.Sequential(nn.Linear(len(PART_ORDER) * width, out_channels),
                                   nn.LayerNorm(out_channels), nn.GELU())
+        self.output_norm = MaskedBatchNorm(1, out_channels)
         self.temporal_stride = temporal_stride
         self.downsample = (nn.Conv1d(out_channels, out_channels, temporal_stride, temporal_stride)
                            if temporal_stride > 1 else None)
@@ -109,7 +110,7 @@ class PoseEncoder(nn.Module):
         hands = self.branches['hand'].temporal_features(hands, hand_mask)
         face = self.branches['face'].temporal_features(face, mask)
         fused = torch.cat([body, hands[:batch], hands[batch:], face], dim=-1)
-        tokens = self.fuse(fused) * mask[..., None]
+        tokens = self.output_norm(self.fuse(fused)[:, :, None], mask)[:, :, 0]
         if self.downsample is None:
             return tokens, mask
         return self._downsample(tokens, mask)

@@ -62,6 +62,9 @@ class LightTranslator(nn.Module):
         max_target_length: target tokens kept, EOS included (How2Sign needs more than 50).
         prompt: default prompt when ``loss``/``predict`` get none (``None``: no prompt).
         length_penalty: exponent of the length normalisation in beam search.
+        input_token_dropout: share of teacher-forced decoder inputs replaced by ``<unk>`` in
+            training, so the decoder cannot predict a sentence from its own prefix alone and
+            must read the video (0 disables it).
     """
 
     def __init__(self, in_channels: int, tokenizer_dir: str, d_model: int = 512,
@@ -69,12 +72,16 @@ class LightTranslator(nn.Module):
                  num_decoder_layers: int = 3, dropout: float = 0.1,
                  position: str = 'sinusoidal', max_positions: int = 1024,
                  label_smoothing: float = 0.2, max_target_length: int = 128,
-                 prompt: str | None = None, length_penalty: float = 1.0):
+                 prompt: str | None = None, length_penalty: float = 1.0,
+                 input_token_dropout: float = 0.0):
         super().__init__()
         self.tokenizer = load_tokenizer(tokenizer_dir)
         self.ids = special_token_ids(self.tokenizer)
         self.label_smoothing, self.max_target_length = label_smoothing, max_target_length
         self.prompt, self.length_penalty, self.d_model = prompt, length_penalty, d_model
+        self.input_token_dropout = input_token_dropout
+        self.blank_id = (self.tokenizer.unk_token_id if self.tokenizer.unk_token_id is not None
+                         else self.ids['pad'])
         self.input_proj = nn.Linear(in_channels, d_model)
         self.token_embedding = nn.Embedding(len(self.tokenizer), d_model)
         nn.init.normal_(self.token_embedding.weight, std=d_model ** -0.5)
@@ -127,6 +134,10 @@ class LightTranslator(nn.Module):
         inputs = torch.cat([labels.new_full((labels.shape[0], 1), self.ids['bos']),
                             labels[:, :-1]], dim=1)
         inputs = inputs.masked_fill(inputs == IGNORE_INDEX, self.ids['pad'])
+        if self.training and self.input_token_dropout > 0:
+            blanked = torch.rand(inputs.shape, device=inputs.device) < self.input_token_dropout
+            blanked[:, 0] = False
+            inputs = inputs.masked_fill(blanked, self.blank_id)
         logits = self.decode(memory, memory_mask, inputs)
         return dict(loss=label_smoothed_loss(logits, labels, self.label_smoothing))
 
