@@ -62,3 +62,21 @@ def test_bad_arguments(lm_dirs, tmp_path, visual_batch, pairs):
         head.loss(visual, mask, pairs)
     with pytest.raises(ValueError, match='targets: expected 4 texts, got 1'):
         head.loss(visual, mask, pairs[:1])
+
+
+def test_input_token_dropout_blanks_teacher_inputs_in_training_only(lm_dirs, visual_batch,
+                                                                    pairs):
+    torch.manual_seed(0)
+    visual, mask = visual_batch
+    plain = LightTranslator(16, lm_dirs['tokenizer'], **SMALL)
+    blanked = LightTranslator(16, lm_dirs['tokenizer'], input_token_dropout=1.0, **SMALL)
+    blanked.load_state_dict(plain.state_dict())
+    for head in (plain, blanked):
+        head.eval()
+    assert torch.equal(plain.loss(visual, mask, pairs)['loss'],
+                       blanked.loss(visual, mask, pairs)['loss'])
+    plain.train()
+    blanked.train()
+    # Every input but BOS is <unk>: the decoder sees no prefix, so the loss changes.
+    assert not torch.allclose(plain.loss(visual, mask, pairs)['loss'],
+                              blanked.loss(visual, mask, pairs)['loss'])
