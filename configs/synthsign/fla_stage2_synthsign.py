@@ -8,13 +8,13 @@ model = dict(
     freeze_encoder=True,
     head=dict(_delete_=True, type='LanguageModelHead', pretrained_dir={{_base_.lm_dir}},
               lora=None, label_smoothing=0.1, max_target_length=48))
-max_iters = 300
+max_iters = 450
 train_cfg = dict(max_iters=max_iters, val_interval=max_iters)
-optim_wrapper = dict(optimizer=dict(lr=3e-4),
+optim_wrapper = dict(optimizer=dict(lr=3e-3),
                      paramwise_cfg=dict(custom_keys={'head.adapter': dict(lr_mult=3.0)},
                                         bypass_duplicate=True))  # tied LM embeddings
 param_scheduler = [
-    dict(type='LinearLR', start_factor=0.1, by_epoch=False, begin=0, end=50),
-    dict(type='CosineAnnealingLR', by_epoch=False, begin=50, end=max_iters, eta_min=0.0),
+    dict(type='LinearLR', start_factor=0.01, by_epoch=False, begin=0, end=75),
+    dict(type='CosineAnnealingLR', by_epoch=False, begin=75, end=max_iters, eta_min=0.0),
 ]
 default_hooks = dict(checkpoint=dict(interval=max_iters))
