@@ -30,6 +30,18 @@ def test_every_clip_once_less_padding_and_epoch_reshuffles():
     assert list(sampler) != order
 
 
+def test_infinite_sampler_chains_reshuffled_epochs():
+    lengths = [(i * 13) % 50 + 5 for i in range(40)]
+    finite = LengthGroupedSampler(_Clips(lengths), batch_size=4, seed=1)
+    infinite = LengthGroupedSampler(_Clips(lengths), batch_size=4, seed=1, infinite=True)
+    stream = iter(infinite)
+    epochs = [[next(stream) for _ in range(40)] for _ in range(3)]
+    assert epochs[0] == list(finite)
+    finite.set_epoch(2)
+    assert epochs[2] == list(finite) != epochs[1]
+    assert all(sorted(epoch) == list(range(40)) for epoch in epochs)
+
+
 def test_ranks_split_each_batch_without_overlap(monkeypatch):
     lengths = list(range(10, 74))
     orders = []

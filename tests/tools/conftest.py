@@ -43,7 +43,8 @@ def schedule_options(max_iters, checkpoint_interval=None, batch_size=8):
             f'param_scheduler.0.end={warmup}', f'param_scheduler.1.begin={warmup}',
             f'param_scheduler.1.end={max_iters}',
             f'default_hooks.checkpoint.interval={checkpoint_interval or max_iters}',
-            'default_hooks.logger.interval=1', f'train_dataloader.batch_size={batch_size}']
+            'default_hooks.logger.interval=1', f'train_dataloader.batch_size={batch_size}',
+            f'train_dataloader.sampler.batch_size={batch_size}']
 
 
 def read_losses(work_dir):

@@ -4,8 +4,13 @@ Clip lengths vary by 2-3x within a data set; a random batch is padded to its lon
 third or more of the encoder's work is spent on padding. Grouping similar lengths removes most of
 it while batches stay random: indices are shuffled, cut into pools of ``pool_batches`` batches,
 sorted by length inside each pool, cut into batches, and the batches shuffled.
+
+Iteration-based schedules should set ``infinite=True``: the sampler then runs epoch after epoch
+itself, so mmengine's loop never restarts the dataloader (it sleeps 2 s at every restart, which
+on a small data set costs more than the training steps).
 """
-from typing import Iterator
+import itertools
+from typing import Iterator, List
 
 import torch
 from mmengine.dataset import DefaultSampler
@@ -17,20 +22,28 @@ from unisign_fla.registry import DATA_SAMPLERS
 class LengthGroupedSampler(DefaultSampler):
     """Like mmengine's ``DefaultSampler`` (seeded per epoch, split across ranks) but grouping
     similar lengths. ``batch_size`` must equal the dataloader's (per process) batch size; the
-    dataset must provide ``frame_counts()``."""
+    dataset must provide ``frame_counts()``. With ``infinite`` it never ends: epoch ``e`` (from
+    ``set_epoch``) is followed by ``e + 1``, ``e + 2``..., each reshuffled."""
 
     def __init__(self, dataset, batch_size: int, pool_batches: int = 50, seed=None,
-                 round_up: bool = True):
+                 round_up: bool = True, infinite: bool = False):
         super().__init__(dataset, shuffle=True, seed=seed, round_up=round_up)
         if not hasattr(dataset, 'frame_counts'):
             raise TypeError(f'{type(dataset).__name__} has no frame_counts(): '
                             'LengthGroupedSampler needs clip lengths')
         self.lengths = torch.tensor(dataset.frame_counts())
         self.batch_size, self.pool_batches = batch_size, pool_batches
+        self.infinite = infinite
 
     def __iter__(self) -> Iterator[int]:
+        if not self.infinite:
+            return iter(self._epoch_indices(self.epoch))
+        return itertools.chain.from_iterable(
+            self._epoch_indices(epoch) for epoch in itertools.count(self.epoch))
+
+    def _epoch_indices(self, epoch: int) -> List[int]:
         generator = torch.Generator()
-        generator.manual_seed(self.seed + self.epoch)
+        generator.manual_seed(self.seed + epoch)
         indices = torch.randperm(len(self.lengths), generator=generator)
         if self.round_up:
             indices = indices.repeat(self.total_size // len(indices) + 1)[:self.total_size]
@@ -44,4 +57,4 @@ class LengthGroupedSampler(DefaultSampler):
         order = torch.randperm(len(batches), generator=generator).tolist()
         # Every rank takes every world_size-th clip of each global batch: equal lengths per step.
         mine = [batches[b][self.rank::self.world_size] for b in order]
-        return iter(torch.cat(mine).tolist() if mine else [])
+        return torch.cat(mine).tolist() if mine else []
