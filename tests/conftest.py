@@ -50,3 +50,14 @@ def single_thread():
     torch.set_num_threads(1)
     yield
     torch.set_num_threads(threads)
+
+
+def shared_data_dir():
+    """The project's shared real data (annotation files, released predictions): the
+    ``UNISIGN_SHARED_DATA`` variable, else ``../shared/data`` beside the repository."""
+    import os
+    here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    path = os.environ.get('UNISIGN_SHARED_DATA', os.path.join(here, '..', 'shared', 'data'))
+    if not os.path.isdir(path):
+        pytest.skip(f'shared real data not found at {path} (set UNISIGN_SHARED_DATA)')
+    return path

@@ -2,8 +2,9 @@
 
     python tools/test.py CONFIG CHECKPOINT [--out-dir DIR] [--cfg-options ...]
 
-Writes DIR/predictions.jsonl (id, hypothesis, reference) and DIR/metrics.json (scores with the
-sacrebleu signature), and prints the metrics as one JSON line.
+Writes DIR/predictions.jsonl (id, hypothesis, reference) and DIR/metrics.json (BLEU-1..4, both
+ROUGE-L conventions, WER or accuracy for recognition sets, the sacrebleu signature and a record of
+the conventions used: ``unisign_fla.evaluation.score``), and prints the metrics as one JSON line.
 """
 import argparse
 import json

@@ -1,4 +1,4 @@
-"""mmengine metric for generated outputs: BLEU on the predictions, optionally saved to disk."""
+"""mmengine metric for generated outputs: the published-convention scores, saved with the outputs."""
 import json
 import os
 from typing import List, Optional, Sequence
@@ -7,16 +7,18 @@ from mmengine.evaluator import BaseMetric
 
 from unisign_fla.registry import METRICS
 
-from .bleu import corpus_bleu
+from .scoring import score
 
 
 @METRICS.register_module()
 class TranslationMetric(BaseMetric):
-    """Corpus BLEU-1..4 of the predictions against the targets.
+    """``scoring.score`` of the predictions against the targets: BLEU-1..4 and both ROUGE-L
+    conventions, plus WER for CSLR and top-1 accuracy for ISLR sets.
 
     Args:
         output_dir: if set, ``predictions.jsonl`` (id, hypothesis, reference) and ``metrics.json``
-            (scores and the sacrebleu signature) are written there after each evaluation.
+            (scores, sacrebleu signature and the conventions used) are written there after each
+            evaluation.
     """
 
     default_prefix = 'translation'
@@ -33,17 +35,17 @@ class TranslationMetric(BaseMetric):
                                  'task': sample['task']})
 
     def compute_metrics(self, results: List[dict]) -> dict:
-        languages = {r['language'] for r in results}
-        if len(languages) != 1:
-            raise ValueError(f'one evaluation set must have one language, got {sorted(languages)}')
-        language = languages.pop()
-        scores = corpus_bleu([r['hypothesis'] for r in results],
-                             [r['reference'] for r in results], language)
-        signature = scores.pop('signature')
+        sets = {(r['language'], r['task']) for r in results}
+        if len(sets) != 1:
+            raise ValueError('one evaluation set must have one language and one task, got '
+                             f'{sorted(sets)}')
+        language, task = sets.pop()
+        report = score([r['hypothesis'] for r in results], [r['reference'] for r in results],
+                       language, task)
         if self.output_dir:
-            self._save(results, dict(scores, signature=signature, language=language,
-                                     num_samples=len(results), task=results[0]['task']))
-        return scores
+            self._save(results, dict(report, language=language, task=task,
+                                     num_samples=len(results)))
+        return {k: v for k, v in report.items() if isinstance(v, (int, float))}
 
     def _save(self, results: List[dict], report: dict) -> None:
         os.makedirs(self.output_dir, exist_ok=True)
