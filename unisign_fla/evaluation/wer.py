@@ -1,8 +1,9 @@
 """Word error rate over whitespace-split glosses, as reported for continuous sign recognition.
 
-The alignment keeps Python integers so long sequences cannot overflow (Uni-Sign's reference code
-keeps its table in ``uint8``, which wraps around past 255 edits), and it breaks ties between alignments
-of equal cost by a fixed rule, so the substitution / deletion / insertion split is reproducible.
+The alignment keeps Python integers so long sequences cannot overflow (Uni-Sign's reference
+code keeps its table in ``uint8``, which wraps around past 255 edits), and it breaks ties
+between alignments of equal cost by a fixed rule, so the substitution / deletion / insertion
+split is reproducible.
 """
 
 # (substitutions, deletions, insertions) of the best alignment of two prefixes.
