@@ -1,4 +1,4 @@
-"""mmengine metric for generated outputs: the published-convention scores, saved with the outputs."""
+"""mmengine metric for generated outputs: published-convention scores, saved with the outputs."""
 import json
 import os
 from typing import List, Optional, Sequence
