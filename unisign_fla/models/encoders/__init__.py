@@ -1,4 +1,6 @@
-"""Visual encoders: keypoints (and later RGB hand crops) -> visual tokens."""
+"""Visual encoders: keypoints (and RGB hand crops through PGF) -> visual tokens."""
 from .pose_encoder import PoseEncoder
+from .prior_guided_fusion import PriorGuidedFusion
+from .rgb_backbone import HandCropBackbone
 
-__all__ = ['PoseEncoder']
+__all__ = ['PoseEncoder', 'PriorGuidedFusion', 'HandCropBackbone']

@@ -1,0 +1,102 @@
+import re
+
+import pytest
+import torch
+from safetensors.torch import save_file
+
+from unisign_fla.models.encoders.rgb_backbone import HandCropBackbone
+from unisign_fla.registry import MODELS
+
+
+def random_crops(n: int, size: int, seed: int = 0) -> torch.Tensor:
+    generator = torch.Generator().manual_seed(seed)
+    return torch.randint(0, 256, (n, size, size, 3), dtype=torch.uint8, generator=generator)
+
+
+def seeded_backbone(seed: int = 0, **kwargs) -> HandCropBackbone:
+    torch.manual_seed(seed)
+    return HandCropBackbone(**kwargs).eval()
+
+
+def test_default_parameter_count():
+    backbone = HandCropBackbone()
+    assert sum(p.numel() for p in backbone.parameters()) == 340_384
+
+
+@pytest.mark.parametrize('size, side', [(64, 8), (32, 4)])
+def test_output_shape(size, side):
+    backbone = MODELS.build(dict(type='HandCropBackbone')).eval()
+    assert backbone(random_crops(3, size)).shape == (3, 256, side, side)
+
+
+def test_empty_batch():
+    out = HandCropBackbone()(random_crops(0, 64))
+    assert out.shape == (0, 256, 8, 8)
+
+
+def test_uint8_and_float_in_unit_range_agree():
+    backbone = seeded_backbone()
+    crops = random_crops(2, 32)
+    expected = backbone(crops)
+    assert torch.equal(backbone(crops.float() / 255), expected)
+    # Float input is taken as already in [0, 1]: a [0, 255] float is not rescaled.
+    assert not torch.allclose(backbone(crops.float()), expected)
+
+
+def test_gradients_reach_every_parameter():
+    backbone = seeded_backbone(stage_channels=(8, 16), stage_strides=(1, 2), blocks_per_stage=2,
+                               out_channels=16).train()
+    backbone(random_crops(2, 32)).square().mean().backward()
+    for name, param in backbone.named_parameters():
+        assert param.grad is not None and param.grad.abs().sum() > 0, name
+
+
+def test_deterministic_in_eval_mode():
+    backbone = seeded_backbone()
+    crops = random_crops(2, 64)
+    assert torch.equal(backbone(crops), backbone(crops))
+
+
+def test_pretrained_round_trip(tmp_path):
+    source = seeded_backbone(seed=1)
+    path = tmp_path / 'backbone.safetensors'
+    save_file(source.state_dict(), str(path))
+    loaded = seeded_backbone(seed=2, pretrained=str(path))
+    crops = random_crops(2, 64)
+    assert torch.equal(loaded(crops), source(crops))
+
+
+def test_pretrained_with_prefix(tmp_path):
+    source = seeded_backbone(seed=1)
+    state = {f'backbone.{k}': v for k, v in source.state_dict().items()}
+    state['head.weight'] = torch.zeros(4, 4)     # other parts of a larger model are ignored
+    path = tmp_path / 'model.safetensors'
+    save_file(state, str(path))
+    loaded = seeded_backbone(seed=2, pretrained=path, prefix='backbone.')
+    crops = random_crops(2, 32)
+    assert torch.equal(loaded(crops), source(crops))
+
+
+def test_missing_file(tmp_path):
+    path = tmp_path / 'absent.safetensors'
+    with pytest.raises(FileNotFoundError, match=re.escape(str(path))):
+        HandCropBackbone(pretrained=str(path))
+
+
+def test_wrong_key(tmp_path):
+    state = HandCropBackbone().state_dict()
+    state['proj.bias_renamed'] = state.pop('proj.bias')
+    path = tmp_path / 'renamed.safetensors'
+    save_file(state, str(path))
+    with pytest.raises(ValueError, match=re.escape('missing keys: proj.bias (expected (256,))')):
+        HandCropBackbone(pretrained=str(path))
+    with pytest.raises(ValueError, match='unexpected keys: proj.bias_renamed'):
+        HandCropBackbone(pretrained=str(path))
+
+
+def test_wrong_shape(tmp_path):
+    path = tmp_path / 'narrow.safetensors'
+    save_file(HandCropBackbone(out_channels=128).state_dict(), str(path))
+    expected = 'proj.weight (got (128, 128, 1, 1), expected (256, 128, 1, 1))'
+    with pytest.raises(ValueError, match=re.escape(expected)):
+        HandCropBackbone(pretrained=str(path))
