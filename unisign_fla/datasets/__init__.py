@@ -2,9 +2,11 @@
 from .collate import sign_collate
 from .length_grouped_sampler import LengthGroupedSampler
 from .normalization import normalize_unisign
+from .score_aware_sampling import ScoreAwareCropSampling
 from .sign_dataset import SignShardDataset
 from .transforms import (LoadShardSample, NormalizeKeypoints, PackSignInputs,
                          RandomKeypointAffine, SampleFrames)
 
-__all__ = ['sign_collate', 'LengthGroupedSampler', 'normalize_unisign', 'SignShardDataset', 'LoadShardSample',
-           'NormalizeKeypoints', 'PackSignInputs', 'RandomKeypointAffine', 'SampleFrames']
+__all__ = ['sign_collate', 'LengthGroupedSampler', 'normalize_unisign', 'ScoreAwareCropSampling',
+           'SignShardDataset', 'LoadShardSample', 'NormalizeKeypoints', 'PackSignInputs',
+           'RandomKeypointAffine', 'SampleFrames']

@@ -16,6 +16,8 @@ def sign_collate(batch: List[dict]) -> dict:
     True on real frames. Hand crops of the whole batch are concatenated into
     ``inputs['crops']`` (N, S, S, 3) uint8 with ``inputs['crop_index']`` (N, 3) = (batch, frame,
     hand) and ``inputs['crop_boxes']`` (N, 4), so an RGB branch can process them in one pass.
+    When the hands carry ``joints`` (``ScoreAwareCropSampling``), ``inputs['crop_joints']``
+    (N, 21, 2) holds each crop's hand joints in [0, 1] of the crop. A hand may have no crops.
     """
     lengths = [len(item['inputs']['keypoints']) for item in batch]
     first = batch[0]['inputs']['keypoints']
@@ -27,7 +29,8 @@ def sign_collate(batch: List[dict]) -> dict:
     inputs = {'keypoints': keypoints, 'mask': mask}
 
     if HANDS[0] in batch[0]['inputs']:
-        crops, index, boxes = [], [], []
+        with_joints = 'joints' in batch[0]['inputs'][HANDS[0]]
+        crops, index, boxes, joints = [], [], [], []
         for i, item in enumerate(batch):
             for h, hand in enumerate(HANDS):
                 part = item['inputs'][hand]
@@ -36,7 +39,19 @@ def sign_collate(batch: List[dict]) -> dict:
                 boxes.append(part['boxes'][:, 1:])
                 index.append(torch.stack([torch.full_like(rows, i), rows,
                                           torch.full_like(rows, h)], dim=1))
-        inputs['crops'] = torch.cat(crops)
-        inputs['crop_index'] = torch.cat(index)
-        inputs['crop_boxes'] = torch.cat(boxes)
+                if with_joints:
+                    joints.append(part['joints'])
+        inputs['crops'] = _cat(crops)
+        inputs['crop_index'] = _cat(index)
+        inputs['crop_boxes'] = _cat(boxes)
+        if with_joints:
+            inputs['crop_joints'] = _cat(joints)
     return {'inputs': inputs, 'data_samples': [item['data_samples'] for item in batch]}
+
+
+def _cat(tensors: List[torch.Tensor]) -> torch.Tensor:
+    """Concatenate along dim 0, skipping empty pieces: a hand without crops may come with a
+    placeholder shape (e.g. (0, 0, 0, 3) when the crop size is unknown) that ``torch.cat``
+    rejects. If every piece is empty, the first one is the (empty) result."""
+    filled = [t for t in tensors if len(t)]
+    return torch.cat(filled) if filled else tensors[0]

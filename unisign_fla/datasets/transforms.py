@@ -102,7 +102,8 @@ class SampleFrames:
 
 
 def _remap_crops(hand: dict, rows: np.ndarray) -> dict:
-    """Keep the crops of kept frames and renumber their pose row to the sampled timeline."""
+    """Keep the crops of kept frames (with their ``joints``, if any) and renumber their pose row
+    to the sampled timeline."""
     new_index = np.full(int(rows.max()) + 1 if len(rows) else 0, -1, dtype=np.int64)
     new_index[rows] = np.arange(len(rows))
     boxes = hand['boxes']
@@ -112,7 +113,10 @@ def _remap_crops(hand: dict, rows: np.ndarray) -> dict:
     keep[in_range] = new_index[source_rows[in_range]] >= 0
     boxes = boxes[keep].copy()
     boxes[:, 0] = new_index[boxes[:, 0].astype(np.int64)]
-    return {'crops': hand['crops'][keep], 'boxes': boxes}
+    kept = {'crops': hand['crops'][keep], 'boxes': boxes}
+    if 'joints' in hand:
+        kept['joints'] = hand['joints'][keep]
+    return kept
 
 
 @TRANSFORMS.register_module()
@@ -125,8 +129,8 @@ class PackSignInputs:
         inputs = {'keypoints': torch.from_numpy(np.ascontiguousarray(results['keypoints']))}
         for hand in HANDS:
             if hand in results:
-                inputs[hand] = {'crops': torch.from_numpy(results[hand]['crops']),
-                                'boxes': torch.from_numpy(results[hand]['boxes'])}
+                inputs[hand] = {key: torch.from_numpy(np.ascontiguousarray(results[hand][key]))
+                                for key in ('crops', 'boxes', 'joints') if key in results[hand]}
         data_sample = {k: results.get(k) for k in self.META_KEYS}
         return {'inputs': inputs, 'data_samples': data_sample}
 

@@ -60,7 +60,8 @@ class SignTranslator(BaseModel):
         return self.prompts[sample['task']].format(language=language)
 
     def forward(self, inputs: dict, data_samples: List[dict], mode: str = 'tensor'):
-        visual, visual_mask = self.encoder(inputs['keypoints'], inputs['mask'])
+        rgb = {k: inputs[k] for k in ('crops', 'crop_index', 'crop_joints') if k in inputs}
+        visual, visual_mask = self.encoder(inputs['keypoints'], inputs['mask'], **rgb)
         if mode == 'tensor':
             return visual, visual_mask
         prompts = [self.prompt_for(s) for s in data_samples]

@@ -43,3 +43,38 @@ def test_hands_share_one_branch_and_gradients_reach_every_part():
 def test_even_temporal_kernel_is_rejected():
     with pytest.raises(ValueError, match='odd'):
         PoseEncoder(**dict(SMALL, temporal_kernel=4))
+
+
+RGB = dict(backbone=dict(type='HandCropBackbone', stage_channels=(8, 16), stage_strides=(1, 2)),
+           fusion=dict(type='PriorGuidedFusion', num_points=2))
+
+
+def _crops(num=3, size=32):
+    index = torch.tensor([[0, 1, 0], [1, 2, 1], [0, 5, 1]])[:num]
+    return dict(crops=torch.randint(0, 255, (num, size, size, 3), dtype=torch.uint8),
+                crop_index=index, crop_joints=torch.rand(num, 21, 2))
+
+
+def test_reference_size_parameter_count_with_rgb():
+    encoder = PoseEncoder(temporal_stride=1, rgb=dict(backbone=dict(type='HandCropBackbone'),
+                                                      fusion=dict(type='PriorGuidedFusion')))
+    # Pose 3,748,554 + HandCropBackbone 340,384 + PGF at width 256 (78,349).
+    assert sum(p.numel() for p in encoder.parameters()) == 4_167_287
+
+
+def test_rgb_branch_gets_gradients_at_initialisation():
+    torch.manual_seed(0)
+    encoder = PoseEncoder(**SMALL, rgb=RGB)
+    tokens, _ = encoder(torch.randn(2, 8, 69, 3), torch.ones(2, 8, dtype=torch.bool), **_crops())
+    tokens.square().sum().backward()
+    for name, p in encoder.rgb_backbone.named_parameters():
+        assert p.grad is not None and p.grad.abs().sum() > 0, name
+
+
+def test_rgb_branch_needs_crops_and_pose_only_ignores_them():
+    keypoints, mask = torch.randn(2, 8, 69, 3), torch.ones(2, 8, dtype=torch.bool)
+    with pytest.raises(ValueError, match='no crops'):
+        PoseEncoder(**SMALL, rgb=RGB)(keypoints, mask)
+    encoder = PoseEncoder(**SMALL).eval()
+    torch.testing.assert_close(encoder(keypoints, mask, **_crops())[0],
+                               encoder(keypoints, mask)[0])

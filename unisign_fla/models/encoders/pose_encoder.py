@@ -1,10 +1,10 @@
 """Per-part pose encoder (Uni-Sign layout): one ST-GCN branch per body part, fused per frame.
 
-This is the pose path; the RGB branch and prior-guided fusion attach to the hand branches'
-spatial features (``hand_features`` in ``forward``) without changing this file's interface:
-``(keypoints, mask) -> (tokens, token_mask)``.
+With ``rgb`` set, the hand crops that score-aware sampling chose go through a CNN, and
+prior-guided fusion mixes them into the hand joints' spatial features of those frames, before the
+temporal blocks: ``(keypoints, mask[, crops, crop_index, crop_joints]) -> (tokens, token_mask)``.
 """
-from typing import Sequence, Tuple
+from typing import Optional, Sequence, Tuple
 
 import torch
 from torch import nn
@@ -55,6 +55,9 @@ class PoseEncoder(nn.Module):
         temporal_stride: 1 keeps one token per frame (Uni-Sign); 4 gives FLa-LLM's "sign-wise"
             tokens by a strided convolution over the fused features.
         dropout: dropout inside the temporal blocks.
+        rgb: ``dict(backbone=..., fusion=...)`` configs of the RGB branch (e.g.
+            ``HandCropBackbone``) and of the fusion (``PriorGuidedFusion``); their widths are
+            set to the hand branch's. ``None``: pose only (crops in a batch are ignored).
 
     Left and right hands share one branch, run as one batch. The detached spatial feature of the
     matching body joint (wrist for a hand, nose for the face) is added to every joint of the part.
@@ -62,7 +65,7 @@ class PoseEncoder(nn.Module):
 
     def __init__(self, embed_channels: int = 64, spatial_channels: Sequence[int] = (64, 128, 256),
                  temporal_layers: int = 3, temporal_kernel: int = 5, out_channels: int = 512,
-                 temporal_stride: int = 1, dropout: float = 0.1):
+                 temporal_stride: int = 1, dropout: float = 0.1, rgb: Optional[dict] = None):
         super().__init__()
         branch_args = (embed_channels, spatial_channels, temporal_layers, temporal_kernel, dropout)
         self.branches = nn.ModuleDict({
@@ -85,10 +88,18 @@ class PoseEncoder(nn.Module):
         self.downsample = (nn.Conv1d(out_channels, out_channels, temporal_stride, temporal_stride)
                            if temporal_stride > 1 else None)
         self.out_channels = out_channels
+        self.rgb_backbone = self.fusion = None
+        if rgb is not None:
+            self.rgb_backbone = MODELS.build(dict(rgb['backbone'], out_channels=width))
+            self.fusion = MODELS.build(dict(rgb['fusion'], channels=width))
 
-    def forward(self, keypoints: torch.Tensor, mask: torch.Tensor
+    def forward(self, keypoints: torch.Tensor, mask: torch.Tensor,
+                crops: Optional[torch.Tensor] = None, crop_index: Optional[torch.Tensor] = None,
+                crop_joints: Optional[torch.Tensor] = None
                 ) -> Tuple[torch.Tensor, torch.Tensor]:
-        """keypoints (B, T, 69, 3) normalised; mask (B, T) True on real frames.
+        """keypoints (B, T, 69, 3) normalised; mask (B, T) True on real frames. With an RGB
+        branch: crops (N, S, S, 3), crop_index (N, 3) = (batch, frame, hand), crop_joints
+        (N, 21, 2) in [0, 1] crop coordinates (``sign_collate`` of score-aware sampled crops).
 
         Returns tokens (B, N, out_channels) and their mask (B, N), N = ceil(T / stride).
         """
@@ -105,6 +116,12 @@ class PoseEncoder(nn.Module):
                                   context[:, :, self.context_joint['right_hand']]], dim=0)
         hands = hands + hand_context[:, :, None]
         face = face + context[:, :, self.context_joint['face']][:, :, None]
+        if self.fusion is not None:
+            if crops is None or crop_index is None or crop_joints is None:
+                raise ValueError('this encoder has an RGB branch but the batch has no crops, '
+                                 'crop_index and crop_joints: load them with '
+                                 'LoadShardSample(with_crops=True) + ScoreAwareCropSampling')
+            hands = self.fusion(hands, self.rgb_backbone(crops), crop_index, crop_joints)
 
         body = self.branches['body'].temporal_features(body, mask)
         hands = self.branches['hand'].temporal_features(hands, hand_mask)

@@ -119,7 +119,9 @@ class HandCropBackbone(nn.Module):
         x = crops.to(self.mean.dtype)
         if crops.dtype == torch.uint8:
             x = x / 255.0
-        x = ((x - self.mean) / self.std).permute(0, 3, 1, 2)
+        # Contiguous NCHW: GroupNorm's CPU backward on the channels-last strides of the permuted
+        # crops aborts the process (torch 2.13, "double free or corruption").
+        x = ((x - self.mean) / self.std).permute(0, 3, 1, 2).contiguous()
         return self.proj(self.stages(self.stem(x)))
 
     def load_pretrained(self, path: str | PathLike[str], prefix: str = '') -> None:
