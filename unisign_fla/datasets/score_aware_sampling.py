@@ -28,13 +28,14 @@ class ScoreAwareCropSampling:
     Candidates are the frames that have a crop in the shard and whose mean score over the hand's
     21 joints is above ``hand_score_threshold``. Each candidate's unreliability is
     ``1 - mean score of the five fingertips`` (hand-local COCO-WholeBody joints 4, 8, 12, 16 and
-    20: the thumb, index, middle, ring and pinky tips; 0 is the wrist). ``round(fraction * T)``
-    crops are kept per hand for a clip of ``T`` frames (at least one if any candidate exists and
-    ``fraction > 0``, at most the number of candidates).
+    20: the thumb, index, middle, ring and pinky tips; 0 is the wrist). ``round(fraction * K)``
+    crops are kept per hand for ``K`` candidates (at least one if any candidate exists and
+    ``fraction > 0``).
 
     Args:
-        fraction: share of the clip's frames that get a crop, per hand (Uni-Sign uses 10 %).
-        hand_score_threshold: a frame is a candidate when the hand's mean joint score exceeds it.
+        fraction: share of a hand's candidate frames that get a crop (Uni-Sign: about 10 %).
+        hand_score_threshold: a frame is a candidate when the hand's mean joint score exceeds it
+            (Uni-Sign: 0.3, the threshold extraction cuts crops with).
         random: training mode, drawing without replacement with probability proportional to the
             unreliability (plus a small epsilon, so every candidate can be drawn). Otherwise
             (evaluation) the least reliable candidates are taken, ties broken by frame order.
@@ -45,7 +46,7 @@ class ScoreAwareCropSampling:
     its border and a degenerate box counts as at least 1 px wide, so values are always finite.
     """
 
-    def __init__(self, fraction: float = 0.1, hand_score_threshold: float = 0.5,
+    def __init__(self, fraction: float = 0.1, hand_score_threshold: float = 0.3,
                  random: bool = True):
         if fraction < 0:
             raise ValueError(f'fraction must be >= 0, got {fraction}')
@@ -64,11 +65,11 @@ class ScoreAwareCropSampling:
             results[hand] = self._sample_hand(pose, results[hand], indices)
         return results
 
-    def num_crops(self, num_frames: int) -> int:
-        """Crops wanted per hand for a clip of ``num_frames`` (before capping at candidates)."""
-        if self.fraction == 0:
+    def num_crops(self, num_candidates: int) -> int:
+        """Crops kept for a hand with ``num_candidates`` candidate frames."""
+        if self.fraction == 0 or num_candidates == 0:
             return 0
-        return max(1, int(self.fraction * num_frames + 0.5))
+        return min(num_candidates, max(1, int(self.fraction * num_candidates + 0.5)))
 
     def _sample_hand(self, pose: np.ndarray, hand: dict, indices: np.ndarray) -> dict:
         boxes = hand['boxes']
@@ -76,14 +77,15 @@ class ScoreAwareCropSampling:
         scores = pose[rows][:, indices, 2]                                  # (K, 21)
         candidates = np.flatnonzero(scores.mean(axis=1) > self.hand_score_threshold)
         tip_scores = scores[candidates][:, list(FINGERTIPS)].mean(axis=1)
-        num = min(self.num_crops(len(pose)), len(candidates))
+        num = self.num_crops(len(candidates))
         if self.random and num:
             weights = np.clip(1.0 - tip_scores, 0.0, 1.0) + UNRELIABILITY_EPS
             picked = np.random.choice(len(candidates), num, replace=False,
                                       p=weights / weights.sum())
         else:
             picked = np.lexsort((rows[candidates], tip_scores))[:num]
-        chosen = np.sort(candidates[picked])
+        chosen = candidates[picked]
+        chosen = chosen[np.argsort(rows[chosen], kind='stable')]          # frame order
         return {'crops': hand['crops'][chosen], 'boxes': boxes[chosen],
                 'joints': joints_in_boxes(pose[rows[chosen]][:, indices, :2],
                                           boxes[chosen, 1:])}

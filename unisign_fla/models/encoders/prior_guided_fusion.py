@@ -1,9 +1,10 @@
 """Prior-guided fusion (PGF, Uni-Sign): RGB hand-crop features enter the hand-joint features.
 
 2-D keypoints lose what the hand looks like (finger contact, palm orientation); the crops keep it.
-Each hand joint of a frame that has a crop queries the crop's feature map around its own position
-(the pose is the prior that guides where to look), and a per-joint gate mixes the result into the
-pose feature. Only frames chosen by score-aware sampling have crops, so RGB costs little.
+Each hand joint of a frame that has a crop queries the crop's feature map: cross-attention over
+the whole map (with position encodings of the joint and of the map cells inside the crop), then
+deformable sampling around the joint's own position (the pose is the prior that guides where to
+look); a per-joint gate mixes the result into the pose feature. Only frames chosen by score-aware sampling have crops, so RGB costs little.
 
 The gate is where the reference code fails: ``ReLU(tanh(Linear))`` with a zero-initialised last
 layer outputs exactly 0 and passes no gradient, so the RGB branch never trains. Here the gate is
@@ -38,10 +39,11 @@ class JointPositionEncoding(nn.Module):
 
 @MODELS.register_module()
 class PriorGuidedFusion(nn.Module):
-    """Deformable sampling of the crop feature map around each joint + a per-joint gate.
+    """Cross-attention, deformable sampling of the crop feature map around each joint, gate.
 
     Args:
         channels: width of the hand-joint features and of the RGB feature map.
+        num_heads: heads of the cross-attention from joints to map cells.
         num_points: sampling points per joint; their offsets and weights are predicted from the
             joint's query (pose feature + position encoding).
         offset_range: largest offset from the joint, as a fraction of the crop side.
@@ -49,8 +51,8 @@ class PriorGuidedFusion(nn.Module):
         gate_init: initial gate value of the sigmoid gate (0 = pose only).
     """
 
-    def __init__(self, channels: int, num_points: int = 4, offset_range: float = 0.25,
-                 gate: str = 'sigmoid', gate_init: float = 0.05):
+    def __init__(self, channels: int, num_heads: int = 4, num_points: int = 4,
+                 offset_range: float = 0.25, gate: str = 'sigmoid', gate_init: float = 0.05):
         super().__init__()
         if gate not in GATES:
             raise ValueError(f'gate={gate!r}: expected one of {GATES}')
@@ -58,6 +60,7 @@ class PriorGuidedFusion(nn.Module):
             raise ValueError(f'gate_init must be in (0, 1), got {gate_init}')
         self.num_points, self.offset_range, self.gate_kind = num_points, offset_range, gate
         self.position = JointPositionEncoding(channels)
+        self.attention = nn.MultiheadAttention(channels, num_heads, batch_first=True)
         self.offsets = nn.Linear(channels, num_points * 2)
         self.weights = nn.Linear(channels, num_points)
         self.value = nn.Linear(channels, channels)
@@ -88,8 +91,15 @@ class PriorGuidedFusion(nn.Module):
     def fuse(self, pose: Tensor, rgb_maps: Tensor, joints: Tensor) -> Tensor:
         """pose (N, J, C) features of the crops' frames, rgb_maps (N, C, H, W), joints (N, J, 2)
         in [0, 1] crop coordinates -> fused (N, J, C)."""
+        n, j, _ = pose.shape
+        height, width = rgb_maps.shape[-2:]
+        cells = torch.stack(torch.meshgrid((torch.arange(width) + 0.5) / width,
+                                           (torch.arange(height) + 0.5) / height,
+                                           indexing='xy'), dim=-1).to(rgb_maps)   # (H, W, 2)
+        keys = rgb_maps.flatten(2).transpose(1, 2)                           # (N, HW, C)
         query = pose + self.position(joints)
-        n, j, _ = query.shape
+        query = query + self.attention(query, keys + self.position(cells.view(-1, 2)), keys,
+                                       need_weights=False)[0]
         offsets = torch.tanh(self.offsets(query)).view(n, j, self.num_points, 2)
         points = joints[:, :, None] + self.offset_range * offsets            # (N, J, P, 2)
         sampled = F.grid_sample(rgb_maps, 2.0 * points - 1.0, mode='bilinear',
