@@ -3,6 +3,8 @@
 LayerNorm (per frame and joint) instead of BatchNorm, and masking before every temporal
 convolution, make a clip's features independent of whatever it is padded with in a batch.
 """
+from typing import Tuple
+
 import numpy as np
 import torch
 from torch import nn
@@ -33,21 +35,31 @@ class SpatialGraphBlock(nn.Module):
 
 
 class TemporalBlock(nn.Module):
-    """Convolution over time for every joint, residual, with padded frames zeroed first."""
+    """Convolution over time for every joint, residual, with padded frames zeroed first.
 
-    def __init__(self, channels: int, kernel_size: int = 5, dropout: float = 0.0):
+    With ``stride`` s the block keeps frames 0, s, 2s, ... (convolution centred on them, residual
+    taken from them), so the blocks after it run on T / s frames: most of the encoder's cost.
+    ``forward`` returns the features and the mask of the kept frames.
+    """
+
+    def __init__(self, channels: int, kernel_size: int = 5, dropout: float = 0.0,
+                 stride: int = 1):
         super().__init__()
         if kernel_size % 2 == 0:
             raise ValueError(f'temporal kernel_size must be odd, got {kernel_size}')
-        self.conv = nn.Conv2d(channels, channels, (kernel_size, 1), padding=(kernel_size // 2, 0))
+        self.stride = stride
+        self.conv = nn.Conv2d(channels, channels, (kernel_size, 1), stride=(stride, 1),
+                              padding=(kernel_size // 2, 0))
         self.norm = nn.LayerNorm(channels)
         self.act = nn.GELU()
         self.dropout = nn.Dropout(dropout)
 
-    def forward(self, x: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    def forward(self, x: torch.Tensor, mask: torch.Tensor
+                ) -> Tuple[torch.Tensor, torch.Tensor]:
         x = x * mask[:, :, None, None]
         y = self.conv(x.permute(0, 3, 1, 2)).permute(0, 2, 3, 1)
-        return self.act(self.norm(self.dropout(y)) + x) * mask[:, :, None, None]
+        x, mask = x[:, ::self.stride], mask[:, ::self.stride]
+        return self.act(self.norm(self.dropout(y)) + x) * mask[:, :, None, None], mask
 
 
 class MaskedBatchNorm(nn.Module):

@@ -19,16 +19,18 @@ class PartBranch(nn.Module):
     """Input norm, embed, spatial GCN blocks, (+ context), temporal blocks, mean over joints."""
 
     def __init__(self, part_name: str, embed_channels: int, spatial_channels: Sequence[int],
-                 temporal_layers: int, temporal_kernel: int, dropout: float):
+                 temporal_layers: int, temporal_kernel: int, dropout: float, stride: int):
         super().__init__()
         adjacency = UNISIGN_PARTS[part_name].adjacency()
         self.input_norm = MaskedBatchNorm(len(adjacency))
         self.embed = nn.Linear(3, embed_channels)
         widths = [embed_channels] + list(spatial_channels)
         self.spatial = nn.ModuleList(
-            SpatialGraphBlock(c_in, c_out, adjacency) for c_in, c_out in zip(widths[:-1], widths[1:]))
+            SpatialGraphBlock(c_in, c_out, adjacency)
+            for c_in, c_out in zip(widths[:-1], widths[1:]))
         self.temporal = nn.ModuleList(
-            TemporalBlock(widths[-1], temporal_kernel, dropout) for _ in range(temporal_layers))
+            TemporalBlock(widths[-1], temporal_kernel, dropout, stride if i == 0 else 1)
+            for i in range(temporal_layers))
         self.out_channels = widths[-1]
 
     def spatial_features(self, points: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
@@ -37,10 +39,11 @@ class PartBranch(nn.Module):
             x = block(x)
         return x
 
-    def temporal_features(self, x: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    def temporal_features(self, x: torch.Tensor, mask: torch.Tensor
+                          ) -> Tuple[torch.Tensor, torch.Tensor]:
         for block in self.temporal:
-            x = block(x, mask)
-        return x.mean(dim=2)
+            x, mask = block(x, mask)
+        return x.mean(dim=2), mask
 
 
 @MODELS.register_module()
@@ -53,7 +56,8 @@ class PoseEncoder(nn.Module):
         temporal_layers / temporal_kernel: temporal blocks at the last width (reference 3 x k=5).
         out_channels: width of the fused per-frame token.
         temporal_stride: 1 keeps one token per frame (Uni-Sign); 4 gives FLa-LLM's "sign-wise"
-            tokens by a strided convolution over the fused features.
+            tokens, one per 4 frames; the first temporal block strides, so the rest run on
+            fewer frames (``temporal_layers`` must then be >= 1).
         dropout: dropout inside the temporal blocks.
         rgb: ``dict(backbone=..., fusion=...)`` configs of the RGB branch (e.g.
             ``HandCropBackbone``) and of the fusion (``PriorGuidedFusion``); their widths are
@@ -67,7 +71,10 @@ class PoseEncoder(nn.Module):
                  temporal_layers: int = 3, temporal_kernel: int = 5, out_channels: int = 512,
                  temporal_stride: int = 1, dropout: float = 0.1, rgb: Optional[dict] = None):
         super().__init__()
-        branch_args = (embed_channels, spatial_channels, temporal_layers, temporal_kernel, dropout)
+        if temporal_stride > 1 and temporal_layers < 1:
+            raise ValueError('temporal_stride > 1 needs at least one temporal block to stride')
+        branch_args = (embed_channels, spatial_channels, temporal_layers, temporal_kernel, dropout,
+                       temporal_stride)
         self.branches = nn.ModuleDict({
             'body': PartBranch('body', *branch_args),
             'hand': PartBranch('left_hand', *branch_args),   # shared by both hands
@@ -85,8 +92,6 @@ class PoseEncoder(nn.Module):
                                   nn.LayerNorm(out_channels), nn.GELU())
         self.output_norm = MaskedBatchNorm(1, out_channels)
         self.temporal_stride = temporal_stride
-        self.downsample = (nn.Conv1d(out_channels, out_channels, temporal_stride, temporal_stride)
-                           if temporal_stride > 1 else None)
         self.out_channels = out_channels
         self.rgb_backbone = self.fusion = None
         if rgb is not None:
@@ -123,21 +128,8 @@ class PoseEncoder(nn.Module):
                                  'LoadShardSample(with_crops=True) + ScoreAwareCropSampling')
             hands = self.fusion(hands, self.rgb_backbone(crops), crop_index, crop_joints)
 
-        body = self.branches['body'].temporal_features(body, mask)
-        hands = self.branches['hand'].temporal_features(hands, hand_mask)
-        face = self.branches['face'].temporal_features(face, mask)
+        body, token_mask = self.branches['body'].temporal_features(body, mask)
+        hands, _ = self.branches['hand'].temporal_features(hands, hand_mask)
+        face, _ = self.branches['face'].temporal_features(face, mask)
         fused = torch.cat([body, hands[:batch], hands[batch:], face], dim=-1)
-        tokens = self.output_norm(self.fuse(fused)[:, :, None], mask)[:, :, 0]
-        if self.downsample is None:
-            return tokens, mask
-        return self._downsample(tokens, mask)
-
-    def _downsample(self, tokens: torch.Tensor, mask: torch.Tensor
-                    ) -> Tuple[torch.Tensor, torch.Tensor]:
-        stride = self.temporal_stride
-        pad = (-tokens.shape[1]) % stride
-        tokens = nn.functional.pad(tokens, (0, 0, 0, pad))
-        mask = nn.functional.pad(mask, (0, pad))
-        tokens = self.downsample(tokens.transpose(1, 2)).transpose(1, 2)
-        token_mask = mask.view(mask.shape[0], -1, stride).any(dim=-1)
-        return tokens * token_mask[..., None], token_mask
+        return self.output_norm(self.fuse(fused)[:, :, None], token_mask)[:, :, 0], token_mask

@@ -4,7 +4,8 @@
 Each hand joint of a frame that has a crop queries the crop's feature map: cross-attention over
 the whole map (with position encodings of the joint and of the map cells inside the crop), then
 deformable sampling around the joint's own position (the pose is the prior that guides where to
-look); a per-joint gate mixes the result into the pose feature. Only frames chosen by score-aware sampling have crops, so RGB costs little.
+look); a per-joint gate mixes the result into the pose feature. Only frames chosen by
+score-aware sampling have crops, so RGB costs little.
 
 The gate is where the reference code fails: ``ReLU(tanh(Linear))`` with a zero-initialised last
 layer outputs exactly 0 and passes no gradient, so the RGB branch never trains. Here the gate is

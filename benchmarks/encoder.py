@@ -1,0 +1,100 @@
+"""Encoder forward + backward time and peak memory at the reference sizes (DESIGN.md §5).
+
+    python benchmarks/encoder.py                      # batch 8 x 256 frames, 112 px crops
+    python benchmarks/encoder.py --frames 64 --rgb-frames 32 --repeats 1
+
+Variants, all with the reference widths: ``pose`` (one token per frame), ``pose_s4`` (FLa-LLM's
+stride-4 tokens), ``rgb10`` (pose + RGB branch + PGF with score-aware sampling's 10 % of frames
+per hand cropped) and ``rgb100`` (every frame of both hands cropped). Each variant gets one
+warm-up step, then the median of ``--repeats`` timed steps. Peak memory is the process's peak
+resident set size after all variants (the largest one dominates). Ends with one JSON line.
+
+The two RGB variants run on ``--rgb-frames`` (default 64) so that they compare at equal sizes
+on a CPU machine: 100 % RGB at 256 frames is 4096 crops of 112 px in one batch, whose
+activations need about 40 GB (5 GB measured for 512 crops, growing linearly).
+"""
+import argparse
+import json
+import resource
+import statistics
+import time
+
+import torch
+
+from unisign_fla.models.encoders import PoseEncoder
+
+RGB = dict(backbone=dict(type='HandCropBackbone'), fusion=dict(type='PriorGuidedFusion'))
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    parser.add_argument('--batch', type=int, default=8)
+    parser.add_argument('--frames', type=int, default=256)
+    parser.add_argument('--rgb-frames', type=int, default=64,
+                        help='frames per clip for the two RGB variants')
+    parser.add_argument('--crop-size', type=int, default=112)
+    parser.add_argument('--repeats', type=int, default=2)
+    parser.add_argument('--threads', type=int, default=None, help='torch threads (default: all)')
+    return parser.parse_args(argv)
+
+
+def make_batch(batch: int, frames: int, crop_size: int, rgb_fraction: float, seed: int = 0):
+    """Random normalised keypoints and, per hand, crops on an evenly spread ``rgb_fraction``."""
+    g = torch.Generator().manual_seed(seed)
+    inputs = dict(keypoints=torch.randn(batch, frames, 69, 3, generator=g) * 0.3,
+                  mask=torch.ones(batch, frames, dtype=torch.bool))
+    if rgb_fraction:
+        step = max(1, round(1 / rgb_fraction))
+        b, t, h = torch.meshgrid(torch.arange(batch), torch.arange(0, frames, step),
+                                 torch.arange(2), indexing='ij')
+        index = torch.stack([b.flatten(), t.flatten(), h.flatten()], dim=1)
+        inputs.update(crops=torch.randint(0, 256, (len(index), crop_size, crop_size, 3),
+                                          dtype=torch.uint8, generator=g),
+                      crop_index=index, crop_joints=torch.rand(len(index), 21, 2, generator=g))
+    return inputs
+
+
+def time_step(encoder: torch.nn.Module, inputs: dict, repeats: int) -> float:
+    """Median milliseconds of forward + backward (after one warm-up step)."""
+    times = []
+    for step in range(repeats + 1):
+        encoder.zero_grad(set_to_none=True)
+        start = time.perf_counter()
+        tokens, _ = encoder(**inputs)
+        tokens.square().mean().backward()
+        if step:
+            times.append(1000 * (time.perf_counter() - start))
+    return statistics.median(times)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    torch.manual_seed(0)
+    variants = {'pose_ms': (dict(temporal_stride=1), 0.0, args.frames),
+                'pose_s4_ms': (dict(temporal_stride=4), 0.0, args.frames),
+                'rgb10_ms': (dict(temporal_stride=1, rgb=RGB), 0.1, args.rgb_frames),
+                'rgb100_ms': (dict(temporal_stride=1, rgb=RGB), 1.0, args.rgb_frames)}
+    results, params = {}, {}
+    for name, (config, fraction, frames) in variants.items():
+        encoder = PoseEncoder(**config).train()
+        params[name] = sum(p.numel() for p in encoder.parameters())
+        inputs = make_batch(args.batch, frames, args.crop_size, fraction)
+        results[name] = round(time_step(encoder, inputs, args.repeats), 1)
+        crops = len(inputs.get('crops', ()))
+        print(f'{name:>11}: {results[name]:9.1f} ms  ({params[name]:,} parameters, '
+              f'{args.batch} x {frames} frames, {crops} crops)', flush=True)
+    results['rgb10_over_rgb100'] = round(results['rgb10_ms'] / results['rgb100_ms'], 3)
+    results['pose_s4_over_pose'] = round(results['pose_s4_ms'] / results['pose_ms'], 3)
+    results['peak_mb'] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    results['params'] = params['rgb10_ms']
+    results['params_pose'] = params['pose_ms']
+    results.update(batch=args.batch, frames=args.frames, rgb_frames=args.rgb_frames,
+                   crop_size=args.crop_size, threads=torch.get_num_threads())
+    print(json.dumps(results))
+    return results
+
+
+if __name__ == '__main__':
+    main()
