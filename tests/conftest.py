@@ -1,4 +1,6 @@
 """Shared test fixtures: small shard sets written with the real shard writer."""
+import os
+
 import numpy as np
 import pytest
 import torch
@@ -55,7 +57,6 @@ def single_thread():
 def shared_data_dir():
     """The project's shared real data (annotation files, released predictions): the
     ``UNISIGN_SHARED_DATA`` variable, else ``../shared/data`` beside the repository."""
-    import os
     here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     path = os.environ.get('UNISIGN_SHARED_DATA', os.path.join(here, '..', 'shared', 'data'))
     if not os.path.isdir(path):

@@ -13,25 +13,25 @@ hypothesis scores 0.
 from typing import Dict, List, Set
 
 
-def lcs_length(a: List[str], b: List[str]) -> int:
-    """Length of the longest common subsequence (two-row dynamic programme)."""
-    previous = [0] * (len(b) + 1)
-    for x in a:
-        current = [0]
+def _lcs_table(a: List[str], b: List[str]) -> List[List[int]]:
+    """``table[i][j]``: LCS length of ``a[:i]`` and ``b[:j]``."""
+    table = [[0] * (len(b) + 1) for _ in range(len(a) + 1)]
+    for i, x in enumerate(a, start=1):
         for j, y in enumerate(b, start=1):
-            current.append(previous[j - 1] + 1 if x == y else max(previous[j], current[j - 1]))
-        previous = current
-    return previous[-1]
+            table[i][j] = (table[i - 1][j - 1] + 1 if x == y
+                           else max(table[i - 1][j], table[i][j - 1]))
+    return table
+
+
+def lcs_length(a: List[str], b: List[str]) -> int:
+    """Length of the longest common subsequence."""
+    return _lcs_table(a, b)[-1][-1]
 
 
 def _lcs_words(reference: List[str], hypothesis: List[str]) -> Set[str]:
     """Distinct words on one LCS, traced back from the end; on ties the trace moves along the
     hypothesis first, which picks the same LCS as the 1.0.1 package."""
-    table = [[0] * (len(hypothesis) + 1) for _ in range(len(reference) + 1)]
-    for i, x in enumerate(reference, start=1):
-        for j, y in enumerate(hypothesis, start=1):
-            table[i][j] = (table[i - 1][j - 1] + 1 if x == y
-                           else max(table[i - 1][j], table[i][j - 1]))
+    table = _lcs_table(reference, hypothesis)
     hits, i, j = set(), len(reference), len(hypothesis)
     while i > 0 and j > 0:
         if reference[i - 1] == hypothesis[j - 1]:
