@@ -55,6 +55,32 @@ def run(step: str, command: list, log_dir: str, timings: dict) -> None:
     print(f'[quickstart] {step} done in {timings[step]} s', flush=True)
 
 
+def prepare_data(data_dir: str, size: str, workers: int, lm_seconds: float, log_dir: str,
+                 timings: dict, islr: bool = False) -> None:
+    """SynthSign, its shards (``shards/``; the ISLR clips in ``shards_islr/`` if ``islr``) and
+    the language model (``lm/``) under ``data_dir``; each step is skipped if already done."""
+    if not osp.exists(osp.join(data_dir, 'synthsign.json')):
+        run('generate', ['data_prep/synthsign.py', '--out', data_dir, '--size', size,
+                         '--workers', str(workers)], log_dir, timings)
+    manifests = [(split, split, 'shards') for split in SPLITS]
+    if islr:
+        manifests += [(f'islr_{split}', split, 'shards_islr') for split in SPLITS]
+    for manifest, split, folder in manifests:
+        shard_dir = osp.join(data_dir, folder)
+        if not osp.exists(osp.join(shard_dir, f'synthsign-{split}.index.json')):
+            run(f'extract_{manifest}', [
+                'tools/extract_pose.py', '--manifest',
+                osp.join(data_dir, 'manifests', f'{manifest}.jsonl'), '--video-root', data_dir,
+                '--out', shard_dir, '--backend', 'precomputed', '--crop-size', '64'],
+                log_dir, timings)
+    lm_dir = osp.join(data_dir, 'lm')
+    if not osp.exists(osp.join(lm_dir, 'config.json')):
+        run('prepare_lm', ['tools/prepare_lm.py', '--text', osp.join(data_dir, 'manifests',
+                                                                      'train.jsonl'),
+                           '--out', lm_dir, '--arch', 'llama', '--max-seconds', str(lm_seconds)],
+            log_dir, timings)
+
+
 def iters_options(max_iters):
     if max_iters is None:
         return []
@@ -75,22 +101,7 @@ def main(argv=None):
     shard_dir, lm_dir = osp.join(data_dir, 'shards'), osp.join(data_dir, 'lm')
     logs = osp.join(work_dir, 'logs')
 
-    if not osp.exists(osp.join(data_dir, 'synthsign.json')):
-        run('generate', ['data_prep/synthsign.py', '--out', data_dir, '--size', args.size,
-                         '--workers', str(args.workers)], logs, timings)
-    for split in SPLITS:
-        if not osp.exists(osp.join(shard_dir, f'synthsign-{split}.index.json')):
-            run(f'extract_{split}', [
-                'tools/extract_pose.py', '--manifest', osp.join(data_dir, 'manifests',
-                                                                f'{split}.jsonl'),
-                '--video-root', data_dir, '--out', shard_dir, '--backend', 'precomputed',
-                '--crop-size', '64'], logs, timings)
-    if not osp.exists(osp.join(lm_dir, 'config.json')):
-        run('prepare_lm', ['tools/prepare_lm.py', '--text', osp.join(data_dir, 'manifests',
-                                                                      'train.jsonl'),
-                           '--out', lm_dir, '--arch', 'llama',
-                           '--max-seconds', str(args.lm_seconds)], logs, timings)
-
+    prepare_data(data_dir, args.size, args.workers, args.lm_seconds, logs, timings)
     data_options = [f'train_dataloader.dataset.data_root={shard_dir}',
                     f'val_dataloader.dataset.data_root={shard_dir}',
                     f'test_dataloader.dataset.data_root={shard_dir}']

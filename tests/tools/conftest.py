@@ -47,14 +47,19 @@ def schedule_options(max_iters, checkpoint_interval=None, batch_size=8):
             f'train_dataloader.sampler.batch_size={batch_size}']
 
 
-def read_losses(work_dir):
-    """Training losses logged by mmengine (vis_data/scalars.json of the single run)."""
+def read_scalar(work_dir, key):
+    """``(iter, value)`` of one logged training scalar (vis_data/scalars.json of the run)."""
     found = []
     for dirpath, _, files in os.walk(work_dir):
         if 'scalars.json' in files and 'vis_data' in dirpath:
             with open(os.path.join(dirpath, 'scalars.json')) as f:
                 found += [json.loads(line) for line in f]
-    return [(r['iter'], r['loss']) for r in found if 'loss' in r]
+    return [(r['iter'], r[key]) for r in found if key in r]
+
+
+def read_losses(work_dir):
+    """Training losses logged by mmengine."""
+    return read_scalar(work_dir, 'loss')
 
 
 def load_tool(name):

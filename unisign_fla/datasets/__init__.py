@@ -1,5 +1,6 @@
 """Data pipeline: shards -> normalised, sampled, batched clips."""
 from .collate import sign_collate
+from .crop_augmentation import RandomCropColorJitter
 from .length_grouped_sampler import LengthGroupedSampler
 from .normalization import normalize_unisign
 from .score_aware_sampling import ScoreAwareCropSampling
@@ -7,6 +8,6 @@ from .sign_dataset import SignShardDataset
 from .transforms import (LoadShardSample, NormalizeKeypoints, PackSignInputs,
                          RandomKeypointAffine, SampleFrames)
 
-__all__ = ['sign_collate', 'LengthGroupedSampler', 'normalize_unisign', 'ScoreAwareCropSampling',
-           'SignShardDataset', 'LoadShardSample', 'NormalizeKeypoints', 'PackSignInputs',
-           'RandomKeypointAffine', 'SampleFrames']
+__all__ = ['sign_collate', 'RandomCropColorJitter', 'LengthGroupedSampler', 'normalize_unisign',
+           'ScoreAwareCropSampling', 'SignShardDataset', 'LoadShardSample', 'NormalizeKeypoints',
+           'PackSignInputs', 'RandomKeypointAffine', 'SampleFrames']

@@ -66,8 +66,11 @@ class SignTranslator(BaseModel):
             return visual, visual_mask
         prompts = [self.prompt_for(s) for s in data_samples]
         if mode == 'loss':
-            return self.head.loss(visual, visual_mask, [s['target'] for s in data_samples],
-                                  prompts)
+            losses = self.head.loss(visual, visual_mask, [s['target'] for s in data_samples],
+                                    prompts)
+            # Keys without 'loss' are logged by mmengine, not added to the loss.
+            losses.update(getattr(self.encoder, 'log_vars', dict)())
+            return losses
         if mode == 'predict':
             hypotheses = self.head.predict(visual, visual_mask, prompts, **self.generation)
             return [dict(sample, prediction=hyp) for sample, hyp in zip(data_samples, hypotheses)]

@@ -4,7 +4,7 @@ With ``rgb`` set, the hand crops that score-aware sampling chose go through a CN
 prior-guided fusion mixes them into the hand joints' spatial features of those frames, before the
 temporal blocks: ``(keypoints, mask[, crops, crop_index, crop_joints]) -> (tokens, token_mask)``.
 """
-from typing import Optional, Sequence, Tuple
+from typing import Dict, Optional, Sequence, Tuple
 
 import torch
 from torch import nn
@@ -97,6 +97,12 @@ class PoseEncoder(nn.Module):
         if rgb is not None:
             self.rgb_backbone = MODELS.build(dict(rgb['backbone'], out_channels=width))
             self.fusion = MODELS.build(dict(rgb['fusion'], channels=width))
+
+    def log_vars(self) -> Dict[str, torch.Tensor]:
+        """Scalars for the training log: the PGF gate's mean over the last batch's crops."""
+        if self.fusion is None or self.fusion.last_gate is None:
+            return {}
+        return {'pgf_gate': self.fusion.last_gate}
 
     def forward(self, keypoints: torch.Tensor, mask: torch.Tensor,
                 crops: Optional[torch.Tensor] = None, crop_index: Optional[torch.Tensor] = None,

@@ -50,6 +50,10 @@ class PriorGuidedFusion(nn.Module):
         offset_range: largest offset from the joint, as a fraction of the crop side.
         gate: ``'sigmoid'`` (ours) or ``'reference'`` (``ReLU(tanh(.))``, zero-initialised).
         gate_init: initial gate value of the sigmoid gate (0 = pose only).
+
+    ``last_gate`` holds the mean gate of the last forward (detached; None if it had no crops):
+    whether the gate opens is the first thing to check when RGB does not help, so the model
+    logs it during training (``pgf_gate``).
     """
 
     def __init__(self, channels: int, num_heads: int = 4, num_points: int = 4,
@@ -68,6 +72,7 @@ class PriorGuidedFusion(nn.Module):
         self.norm = nn.LayerNorm(channels)
         self.gate = nn.Linear(2 * channels, 1)
         self._init_sampling()
+        self.last_gate = None
         if gate == 'sigmoid':
             nn.init.normal_(self.gate.weight, std=0.01)
             nn.init.constant_(self.gate.bias, math.log(gate_init / (1.0 - gate_init)))
@@ -106,15 +111,20 @@ class PriorGuidedFusion(nn.Module):
         sampled = F.grid_sample(rgb_maps, 2.0 * points - 1.0, mode='bilinear',
                                 padding_mode='zeros', align_corners=False)   # (N, C, J, P)
         weights = torch.softmax(self.weights(query), dim=-1)                 # (N, J, P)
-        rgb = self.value(torch.einsum('ncjp,njp->njc', sampled, weights))
+        rgb = self.value(self.norm(torch.einsum('ncjp,njp->njc', sampled, weights)))
         gate = self.gate_values(pose, rgb)
-        return pose + gate * (self.norm(pose + rgb) - pose)
+        self.last_gate = gate.detach().mean()
+        # g * (pose + rgb) + (1 - g) * pose: an uninformative rgb barely moves the pose feature.
+        # Mixing in LayerNorm(pose + rgb) instead rescales the pose feature of every frame with a
+        # crop; on SynthSign ISLR that shut the gate (0.05 -> 0.01) before the backbone learnt.
+        return pose + gate * rgb
 
     def forward(self, hands: Tensor, rgb_maps: Tensor, crop_index: Tensor,
                 joints: Tensor) -> Tensor:
         """hands (2B, T, J, C) with left hands first, as the pose encoder batches them;
         crop_index (N, 3) = (batch, frame, hand). Frames without a crop are unchanged."""
         if len(crop_index) == 0:
+            self.last_gate = None
             return hands
         batch = hands.shape[0] // 2
         rows = crop_index[:, 2] * batch + crop_index[:, 0]

@@ -1,0 +1,150 @@
+"""Does RGB help, and does the gate matter? Pose-only vs PGF vs the reference gate on SynthSign.
+
+    python benchmarks/pgf_ablation.py                          # SLT + ISLR, seeds 0 1 2
+    python benchmarks/pgf_ablation.py --tasks islr --seeds 0 1 --islr-iters 300
+
+Three variants of the stage-1 model (encoder + Light-T), each trained with the same seed, data,
+schedule and number of iterations, then evaluated on the test signers (never seen in training):
+
+- ``pose_only``: the quick-start pose encoder (``configs/synthsign/fla_stage1_synthsign.py``,
+  ``islr_synthsign.py``);
+- ``pgf``: the same plus the RGB hand branch and our prior-guided fusion with its sigmoid gate
+  (``pgf_stage1_synthsign.py``, ``pgf_islr_synthsign.py``);
+- ``reference_gate``: as ``pgf`` with the reference code's gate, ``ReLU(tanh(.))`` of a
+  zero-initialised layer (``model.encoder.rgb.fusion.gate=reference``).
+
+SynthSign has ten sign pairs that differ only in whether the palm or the back of the hand faces
+the camera: identical keypoints, different hand crops (docs/synthsign.md). RGB can only help
+there, so the test signers' SLT BLEU-4 and ISLR top-1 measure whether the RGB branch learns.
+Reported per variant: the per-seed scores, their mean and spread (max - min over seeds), and
+the mean PGF gate over the last 50 training iterations. Data are prepared as by
+``tools/quickstart.py`` (skipped if present); a run whose ``metrics.json`` exists is reused.
+Ends with one JSON line ``{"pose_only": {...}, "pgf": {...}, "reference_gate": {...}}``.
+"""
+import argparse
+import json
+import os
+import os.path as osp
+import statistics
+import sys
+import time
+
+REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
+sys.path.insert(0, osp.join(REPO, 'tools'))
+from quickstart import last_checkpoint, prepare_data, run  # noqa: E402
+
+CONFIGS = {
+    'pose_only': {'slt': 'fla_stage1_synthsign.py', 'islr': 'islr_synthsign.py'},
+    'pgf': {'slt': 'pgf_stage1_synthsign.py', 'islr': 'pgf_islr_synthsign.py'},
+    'reference_gate': {'slt': 'pgf_stage1_synthsign.py', 'islr': 'pgf_islr_synthsign.py'},
+}
+EXTRA_OPTIONS = {'reference_gate': ['model.encoder.rgb.fusion.gate=reference']}
+METRIC = {'slt': ('bleu4', 'slt_bleu4'), 'islr': ('top1_instance', 'islr_top1')}
+SHARDS = {'slt': 'shards', 'islr': 'shards_islr'}
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    parser.add_argument('--data-dir', default='data/synthsign')
+    parser.add_argument('--work-dir', default='work_dirs/pgf_ablation')
+    parser.add_argument('--tasks', nargs='+', default=['slt', 'islr'], choices=['slt', 'islr'])
+    parser.add_argument('--variants', nargs='+', default=list(CONFIGS), choices=list(CONFIGS))
+    parser.add_argument('--seeds', nargs='+', type=int, default=[0, 1, 2])
+    parser.add_argument('--slt-iters', type=int, default=500)
+    parser.add_argument('--islr-iters', type=int, default=600)
+    parser.add_argument('--workers', type=int, default=2, help='for generating SynthSign')
+    return parser.parse_args(argv)
+
+
+def schedule_options(max_iters: int) -> list:
+    return [f'train_cfg.max_iters={max_iters}', f'train_cfg.val_interval={max_iters}',
+            f'default_hooks.checkpoint.interval={max_iters}',
+            f'param_scheduler.1.end={max_iters}']
+
+
+def mean_gate(work_dir: str, last: int = 50):
+    """Mean logged ``pgf_gate`` over the last ``last`` training iterations (None: pose only)."""
+    gates = []
+    for dirpath, _, files in os.walk(work_dir):
+        if 'scalars.json' in files and 'vis_data' in dirpath:
+            with open(osp.join(dirpath, 'scalars.json')) as f:
+                gates += [(r['iter'], r['pgf_gate']) for r in map(json.loads, f)
+                          if 'pgf_gate' in r]
+    if not gates:
+        return None
+    return statistics.fmean(value for _, value in sorted(gates)[-last:])
+
+
+def train_and_test(variant: str, task: str, seed: int, iters: int, args, timings: dict) -> dict:
+    """One run: tools/train.py then tools/test.py on the test split; returns its figures."""
+    run_dir = osp.join(args.work_dir, f'{task}_{variant}_seed{seed}')
+    metrics_file = osp.join(run_dir, 'test', 'metrics.json')
+    config = osp.join('configs', 'synthsign', CONFIGS[variant][task])
+    shards = osp.abspath(osp.join(args.data_dir, SHARDS[task]))
+    options = [f'model.head.tokenizer_dir={osp.abspath(osp.join(args.data_dir, "lm"))}',
+               f'randomness.seed={seed}', *EXTRA_OPTIONS.get(variant, [])]
+    options += [f'{loader}_dataloader.dataset.data_root={shards}'
+                for loader in ('train', 'val', 'test')]
+    step = f'{task}_{variant}_seed{seed}'
+    if osp.exists(metrics_file):
+        print(f'[pgf_ablation] {step}: reusing {metrics_file}', flush=True)
+    else:
+        run(f'{step}_train', ['tools/train.py', config, '--work-dir', osp.abspath(run_dir),
+                              '--cfg-options', *options, *schedule_options(iters)],
+            osp.join(args.work_dir, 'logs'), timings)
+        run(f'{step}_test', ['tools/test.py', config, last_checkpoint(run_dir), '--work-dir',
+                             osp.abspath(run_dir), '--out-dir',
+                             osp.abspath(osp.dirname(metrics_file)), '--cfg-options', *options],
+            osp.join(args.work_dir, 'logs'), timings)
+    with open(metrics_file) as f:
+        metrics = json.load(f)
+    return {'score': metrics[METRIC[task][0]], 'gate': mean_gate(run_dir)}
+
+
+def summarise(runs: dict, tasks: list, seeds: list) -> dict:
+    """Per variant and task: scores per seed, mean, spread (max - min), final mean gate."""
+    summary = {}
+    for variant, by_task in runs.items():
+        entry = {}
+        for task in tasks:
+            name = METRIC[task][1]
+            scores = [round(by_task[task][seed]['score'], 2) for seed in seeds]
+            gates = [by_task[task][seed]['gate'] for seed in seeds]
+            entry[name] = round(statistics.fmean(scores), 2)
+            entry[f'{name}_seeds'] = scores
+            entry[f'{name}_spread'] = round(max(scores) - min(scores), 2)
+            if None not in gates:
+                entry[f'{task}_gate'] = round(statistics.fmean(gates), 4)
+        summary[variant] = entry
+    return summary
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    os.chdir(REPO)
+    start, timings = time.time(), {}
+    prepare_data(args.data_dir, 'demo', args.workers, 45.0, osp.join(args.work_dir, 'logs'),
+                 timings, islr='islr' in args.tasks)
+    iters = {'slt': args.slt_iters, 'islr': args.islr_iters}
+    runs = {variant: {task: {} for task in args.tasks} for variant in args.variants}
+    for task in args.tasks:
+        for seed in args.seeds:
+            for variant in args.variants:
+                runs[variant][task][seed] = train_and_test(variant, task, seed, iters[task],
+                                                           args, timings)
+    summary = summarise(runs, args.tasks, args.seeds)
+    print('\n| variant | ' + ' | '.join(f'{METRIC[t][1]} (mean, spread)' for t in args.tasks)
+          + ' |')
+    for variant, entry in summary.items():
+        cells = [f'{entry[METRIC[t][1]]:.2f} ({entry[METRIC[t][1] + "_spread"]:.2f})'
+                 for t in args.tasks]
+        print(f'| {variant} | ' + ' | '.join(cells) + ' |')
+    summary['wall_s'] = round(time.time() - start, 1)
+    summary['iters'] = {task: iters[task] for task in args.tasks}
+    summary['seeds'] = args.seeds
+    print(json.dumps(summary))
+    return summary
+
+
+if __name__ == '__main__':
+    main()

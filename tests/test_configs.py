@@ -1,0 +1,24 @@
+"""Every shipped config parses, and RGB encoders get the crop pipelines they need."""
+import glob
+import os
+
+import pytest
+from mmengine.config import Config
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+CONFIGS = sorted(p for p in glob.glob(os.path.join(REPO, 'configs', '**', '*.py'), recursive=True)
+                 if '_base_' not in p)
+
+
+@pytest.mark.parametrize('path', CONFIGS, ids=lambda p: os.path.relpath(p, REPO))
+def test_config_parses_and_pipelines_match_the_encoder(path):
+    cfg = Config.fromfile(path)
+    uses_rgb = cfg.model.encoder.get('rgb') is not None
+    for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+        steps = {step['type']: step for step in cfg[loader].dataset.pipeline}
+        assert steps['LoadShardSample'].get('with_crops', False) == uses_rgb, loader
+        assert ('ScoreAwareCropSampling' in steps) == uses_rgb, loader
+        if uses_rgb:
+            assert steps['ScoreAwareCropSampling']['random'] == (loader == 'train_dataloader')
+            assert ('RandomCropColorJitter' in steps) == (loader == 'train_dataloader')
+
