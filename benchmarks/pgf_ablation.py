@@ -41,6 +41,7 @@ CONFIGS = {
 EXTRA_OPTIONS = {'reference_gate': ['model.encoder.rgb.fusion.gate=reference']}
 METRIC = {'slt': ('bleu4', 'slt_bleu4'), 'islr': ('top1_instance', 'islr_top1')}
 SHARDS = {'slt': 'shards', 'islr': 'shards_islr'}
+TAG = 'pgf_ablation'
 
 
 def parse_args(argv=None):
@@ -87,15 +88,15 @@ def train_and_test(variant: str, task: str, seed: int, iters: int, args, timings
                 for loader in ('train', 'val', 'test')]
     step = f'{task}_{variant}_seed{seed}'
     if osp.exists(metrics_file):
-        print(f'[pgf_ablation] {step}: reusing {metrics_file}', flush=True)
+        print(f'[{TAG}] {step}: reusing {metrics_file}', flush=True)
     else:
         run(f'{step}_train', ['tools/train.py', config, '--work-dir', osp.abspath(run_dir),
                               '--cfg-options', *options, *schedule_options(iters)],
-            osp.join(args.work_dir, 'logs'), timings)
+            osp.join(args.work_dir, 'logs'), timings, TAG)
         run(f'{step}_test', ['tools/test.py', config, last_checkpoint(run_dir), '--work-dir',
                              osp.abspath(run_dir), '--out-dir',
                              osp.abspath(osp.dirname(metrics_file)), '--cfg-options', *options],
-            osp.join(args.work_dir, 'logs'), timings)
+            osp.join(args.work_dir, 'logs'), timings, TAG)
     with open(metrics_file) as f:
         metrics = json.load(f)
     return {'score': metrics[METRIC[task][0]], 'gate': mean_gate(run_dir)}

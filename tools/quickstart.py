@@ -37,11 +37,11 @@ def parse_args(argv=None):
     return parser.parse_args(argv)
 
 
-def run(step: str, command: list, log_dir: str, timings: dict) -> None:
+def run(step: str, command: list, log_dir: str, timings: dict, tag: str = 'quickstart') -> None:
     """Run one tool as a subprocess, its output in ``log_dir/step.log``; fail loudly."""
     os.makedirs(log_dir, exist_ok=True)
     log_path = osp.join(log_dir, f'{step}.log')
-    print(f'[quickstart] {step}: {" ".join(command)}', flush=True)
+    print(f'[{tag}] {step}: {" ".join(command)}', flush=True)
     start = time.time()
     with open(log_path, 'w') as log:
         result = subprocess.run([sys.executable] + command, cwd=REPO, stdout=log,
@@ -50,9 +50,9 @@ def run(step: str, command: list, log_dir: str, timings: dict) -> None:
     if result.returncode != 0:
         with open(log_path) as log:
             tail = log.read()[-3000:]
-        raise SystemExit(f'[quickstart] {step} failed (exit {result.returncode}); '
+        raise SystemExit(f'[{tag}] {step} failed (exit {result.returncode}); '
                          f'end of {log_path}:\n{tail}')
-    print(f'[quickstart] {step} done in {timings[step]} s', flush=True)
+    print(f'[{tag}] {step} done in {timings[step]} s', flush=True)
 
 
 def prepare_data(data_dir: str, size: str, workers: int, lm_seconds: float, log_dir: str,
