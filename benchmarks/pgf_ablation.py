@@ -33,6 +33,8 @@ REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 sys.path.insert(0, osp.join(REPO, 'tools'))
 from quickstart import last_checkpoint, prepare_data, run  # noqa: E402
 
+from unisign_fla.engine import logged_scalars  # noqa: E402
+
 CONFIGS = {
     'pose_only': {'slt': 'fla_stage1_synthsign.py', 'islr': 'islr_synthsign.py'},
     'pgf': {'slt': 'pgf_stage1_synthsign.py', 'islr': 'pgf_islr_synthsign.py'},
@@ -65,15 +67,10 @@ def schedule_options(max_iters: int) -> list:
 
 def mean_gate(work_dir: str, last: int = 50):
     """Mean logged ``pgf_gate`` over the last ``last`` training iterations (None: pose only)."""
-    gates = []
-    for dirpath, _, files in os.walk(work_dir):
-        if 'scalars.json' in files and 'vis_data' in dirpath:
-            with open(osp.join(dirpath, 'scalars.json')) as f:
-                gates += [(r['iter'], r['pgf_gate']) for r in map(json.loads, f)
-                          if 'pgf_gate' in r]
+    gates = sorted(logged_scalars(work_dir, 'pgf_gate'))
     if not gates:
         return None
-    return statistics.fmean(value for _, value in sorted(gates)[-last:])
+    return statistics.fmean(value for _, value in gates[-last:])
 
 
 def train_and_test(variant: str, task: str, seed: int, iters: int, args, timings: dict) -> dict:

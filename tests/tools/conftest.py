@@ -5,6 +5,7 @@ import os
 
 import pytest
 
+from unisign_fla.engine import logged_scalars
 from unisign_fla.extraction.job import ExtractionConfig, ExtractionJob
 from unisign_fla.lm import train_tokenizer
 from unisign_fla.synthsign import generate_dataset
@@ -47,19 +48,9 @@ def schedule_options(max_iters, checkpoint_interval=None, batch_size=8):
             f'train_dataloader.sampler.batch_size={batch_size}']
 
 
-def read_scalar(work_dir, key):
-    """``(iter, value)`` of one logged training scalar (vis_data/scalars.json of the run)."""
-    found = []
-    for dirpath, _, files in os.walk(work_dir):
-        if 'scalars.json' in files and 'vis_data' in dirpath:
-            with open(os.path.join(dirpath, 'scalars.json')) as f:
-                found += [json.loads(line) for line in f]
-    return [(r['iter'], r[key]) for r in found if key in r]
-
-
 def read_losses(work_dir):
-    """Training losses logged by mmengine."""
-    return read_scalar(work_dir, 'loss')
+    """Training losses logged by mmengine, ``(iteration, loss)``."""
+    return logged_scalars(str(work_dir), 'loss')
 
 
 def load_tool(name):

@@ -3,7 +3,9 @@ import os
 
 import pytest
 
-from .conftest import REPO, data_options, load_tool, read_scalar, schedule_options
+from unisign_fla.engine import logged_scalars
+
+from .conftest import REPO, data_options, load_tool, schedule_options
 
 train_tool, test_tool = load_tool('train'), load_tool('test')
 
@@ -33,7 +35,7 @@ def pgf_runs(tiny_synthsign, tmp_path_factory):
 
 def test_pgf_gate_moves_away_from_its_initial_value(pgf_runs):
     """Measured: 0.052 at the first iteration, 0.078 over the last ten."""
-    gates = [value for _, value in sorted(read_scalar(pgf_runs['sigmoid'], 'pgf_gate'))]
+    gates = [value for _, value in sorted(logged_scalars(str(pgf_runs['sigmoid']), 'pgf_gate'))]
     assert len(gates) == ITERS
     assert gates[0] == pytest.approx(0.05, abs=0.01)
     late = sum(gates[-10:]) / 10
@@ -43,7 +45,7 @@ def test_pgf_gate_moves_away_from_its_initial_value(pgf_runs):
 def test_reference_gate_never_opens(pgf_runs):
     """ReLU(tanh(.)) of a zero-initialised layer outputs 0 and gets no gradient: RGB never
     enters the features (DESIGN.md §5)."""
-    gates = [value for _, value in read_scalar(pgf_runs['reference'], 'pgf_gate')]
+    gates = [value for _, value in logged_scalars(str(pgf_runs['reference']), 'pgf_gate')]
     assert len(gates) == REFERENCE_ITERS and set(gates) == {0.0}
 
 

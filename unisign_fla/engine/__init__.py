@@ -3,6 +3,8 @@ from .checkpoint import allow_mmengine_checkpoint_types, load_checkpoint_state_d
 from .distributed import prepare_cpu_distributed
 from .run_config import load_run_config
 from .safe_checkpoint_hook import WeightsOnlyCheckpointHook
+from .training_log import logged_scalars
 
 __all__ = ['allow_mmengine_checkpoint_types', 'load_checkpoint_state_dict',
-           'prepare_cpu_distributed', 'load_run_config', 'WeightsOnlyCheckpointHook']
+           'prepare_cpu_distributed', 'load_run_config', 'WeightsOnlyCheckpointHook',
+           'logged_scalars']
