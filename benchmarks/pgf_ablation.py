@@ -2,6 +2,8 @@
 
     python benchmarks/pgf_ablation.py                          # SLT + ISLR, seeds 0 1 2
     python benchmarks/pgf_ablation.py --tasks islr --seeds 0 1 --islr-iters 300
+    python benchmarks/pgf_ablation.py --crop-fraction 0.1 --jobs 6 \
+        --cfg-options train_dataloader.num_workers=2          # on a GPU machine
 
 Three variants of the stage-1 model (encoder + Light-T), each trained with the same seed, data,
 schedule and number of iterations, then evaluated on the test signers (never seen in training):
@@ -16,9 +18,13 @@ schedule and number of iterations, then evaluated on the test signers (never see
 SynthSign has ten sign pairs that differ only in whether the palm or the back of the hand faces
 the camera: identical keypoints, different hand crops (docs/synthsign.md). RGB can only help
 there, so the test signers' SLT BLEU-4 and ISLR top-1 measure whether the RGB branch learns.
-Reported per variant: the per-seed scores, their mean and spread (max - min over seeds), and
-the mean PGF gate over the last 50 training iterations. Data are prepared as by
+Reported per variant: the per-seed scores, their mean and spread (max - min over seeds), the
+mean PGF gate over the last 50 training iterations, and for ISLR the top-1 on the minimal-pair
+clips alone (``islr_pairs_top1``: 50 % is chance). Data are prepared as by
 ``tools/quickstart.py`` (skipped if present); a run whose ``metrics.json`` exists is reused.
+``--crop-fraction`` overrides the share of frames that score-aware sampling gives a crop (the
+RGB variants' configs set it); ``--jobs`` trains that many runs at once (a GPU machine has the
+cores and memory for several of these small models).
 Ends with one JSON line ``{"pose_only": {...}, "pgf": {...}, "reference_gate": {...}}``.
 """
 import argparse
@@ -28,10 +34,13 @@ import os.path as osp
 import statistics
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 sys.path.insert(0, osp.join(REPO, 'tools'))
-from quickstart import last_checkpoint, prepare_data, run  # noqa: E402
+from quickstart import iters_options, last_checkpoint, prepare_data, run  # noqa: E402
+
+from mmengine.config import Config  # noqa: E402
 
 from unisign_fla.engine import logged_scalars  # noqa: E402
 
@@ -54,15 +63,39 @@ def parse_args(argv=None):
     parser.add_argument('--variants', nargs='+', default=list(CONFIGS), choices=list(CONFIGS))
     parser.add_argument('--seeds', nargs='+', type=int, default=[0, 1, 2])
     parser.add_argument('--slt-iters', type=int, default=500)
-    parser.add_argument('--islr-iters', type=int, default=600)
+    parser.add_argument('--islr-iters', type=int, default=1000)
     parser.add_argument('--workers', type=int, default=2, help='for generating SynthSign')
+    parser.add_argument('--crop-fraction', type=float, default=None,
+                        help='score-aware sampling fraction for the RGB variants '
+                             '(default: as in their configs)')
+    parser.add_argument('--jobs', type=int, default=1, help='runs trained at the same time')
+    parser.add_argument('--cfg-options', nargs='+', default=[],
+                        help='passed to every train and test run (e.g. data loader workers)')
     return parser.parse_args(argv)
 
 
-def schedule_options(max_iters: int) -> list:
-    return [f'train_cfg.max_iters={max_iters}', f'train_cfg.val_interval={max_iters}',
-            f'default_hooks.checkpoint.interval={max_iters}',
-            f'param_scheduler.1.end={max_iters}']
+def crop_fraction_options(config: str, fraction) -> list:
+    """``--cfg-options`` that set ``fraction`` in every ``ScoreAwareCropSampling`` step of the
+    config's loaders (found by type, so the options follow the pipelines if they change)."""
+    if fraction is None:
+        return []
+    cfg = Config.fromfile(config)
+    return [f'{loader}_dataloader.dataset.pipeline.{i}.fraction={fraction}'
+            for loader in ('train', 'val', 'test')
+            for i, step in enumerate(cfg[f'{loader}_dataloader']['dataset']['pipeline'])
+            if step['type'] == 'ScoreAwareCropSampling']
+
+
+def minimal_pair_top1(predictions_file: str, data_dir: str) -> float:
+    """Top-1 (%) over the clips of SynthSign's palm/back minimal pairs: their keypoints are
+    identical, so a model that does not use RGB is at chance (50 %) on them."""
+    with open(osp.join(data_dir, 'synthsign.json'), encoding='utf-8') as f:
+        summary = json.load(f)
+    word = {sign['gloss']: sign['word'] for sign in summary['vocabulary']}
+    pair_words = {word[gloss] for pair in summary['minimal_pairs'] for gloss in pair}
+    with open(predictions_file, encoding='utf-8') as f:
+        rows = [row for row in map(json.loads, f) if row['reference'] in pair_words]
+    return 100.0 * sum(row['hypothesis'] == row['reference'] for row in rows) / len(rows)
 
 
 def mean_gate(work_dir: str, last: int = 50):
@@ -80,7 +113,9 @@ def train_and_test(variant: str, task: str, seed: int, iters: int, args, timings
     config = osp.join('configs', 'synthsign', CONFIGS[variant][task])
     shards = osp.abspath(osp.join(args.data_dir, SHARDS[task]))
     options = [f'model.head.tokenizer_dir={osp.abspath(osp.join(args.data_dir, "lm"))}',
-               f'randomness.seed={seed}', *EXTRA_OPTIONS.get(variant, [])]
+               f'randomness.seed={seed}', *EXTRA_OPTIONS.get(variant, []), *args.cfg_options]
+    if variant != 'pose_only':
+        options += crop_fraction_options(config, args.crop_fraction)
     options += [f'{loader}_dataloader.dataset.data_root={shards}'
                 for loader in ('train', 'val', 'test')]
     step = f'{task}_{variant}_seed{seed}'
@@ -88,7 +123,7 @@ def train_and_test(variant: str, task: str, seed: int, iters: int, args, timings
         print(f'[{TAG}] {step}: reusing {metrics_file}', flush=True)
     else:
         run(f'{step}_train', ['tools/train.py', config, '--work-dir', osp.abspath(run_dir),
-                              '--cfg-options', *options, *schedule_options(iters)],
+                              '--cfg-options', *options, *iters_options(iters)],
             osp.join(args.work_dir, 'logs'), timings, TAG)
         run(f'{step}_test', ['tools/test.py', config, last_checkpoint(run_dir), '--work-dir',
                              osp.abspath(run_dir), '--out-dir',
@@ -96,11 +131,16 @@ def train_and_test(variant: str, task: str, seed: int, iters: int, args, timings
             osp.join(args.work_dir, 'logs'), timings, TAG)
     with open(metrics_file) as f:
         metrics = json.load(f)
-    return {'score': metrics[METRIC[task][0]], 'gate': mean_gate(run_dir)}
+    result = {'score': metrics[METRIC[task][0]], 'gate': mean_gate(run_dir)}
+    if task == 'islr':
+        result['pairs'] = minimal_pair_top1(
+            osp.join(osp.dirname(metrics_file), 'predictions.jsonl'), args.data_dir)
+    return result
 
 
 def summarise(runs: dict, tasks: list, seeds: list) -> dict:
-    """Per variant and task: scores per seed, mean, spread (max - min), final mean gate."""
+    """Per variant and task: scores per seed, mean, spread (max - min), final mean gate; for
+    ISLR also the minimal-pair top-1."""
     summary = {}
     for variant, by_task in runs.items():
         entry = {}
@@ -111,6 +151,10 @@ def summarise(runs: dict, tasks: list, seeds: list) -> dict:
             entry[name] = round(statistics.fmean(scores), 2)
             entry[f'{name}_seeds'] = scores
             entry[f'{name}_spread'] = round(max(scores) - min(scores), 2)
+            if task == 'islr':
+                pairs = [round(by_task[task][seed]['pairs'], 1) for seed in seeds]
+                entry['islr_pairs_top1'] = round(statistics.fmean(pairs), 1)
+                entry['islr_pairs_top1_seeds'] = pairs
             if None not in gates:
                 entry[f'{task}_gate'] = round(statistics.fmean(gates), 4)
         summary[variant] = entry
@@ -124,12 +168,14 @@ def main(argv=None):
     prepare_data(args.data_dir, 'demo', args.workers, 45.0, osp.join(args.work_dir, 'logs'),
                  timings, islr='islr' in args.tasks)
     iters = {'slt': args.slt_iters, 'islr': args.islr_iters}
+    plan = [(variant, task, seed) for task in args.tasks for seed in args.seeds
+            for variant in args.variants]
+    with ThreadPoolExecutor(max_workers=args.jobs) as pool:
+        results = list(pool.map(lambda job: train_and_test(*job, iters[job[1]], args, timings),
+                                plan))
     runs = {variant: {task: {} for task in args.tasks} for variant in args.variants}
-    for task in args.tasks:
-        for seed in args.seeds:
-            for variant in args.variants:
-                runs[variant][task][seed] = train_and_test(variant, task, seed, iters[task],
-                                                           args, timings)
+    for (variant, task, seed), result in zip(plan, results):
+        runs[variant][task][seed] = result
     summary = summarise(runs, args.tasks, args.seeds)
     print('\n| variant | ' + ' | '.join(f'{METRIC[t][1]} (mean, spread)' for t in args.tasks)
           + ' |')
@@ -140,6 +186,7 @@ def main(argv=None):
     summary['wall_s'] = round(time.time() - start, 1)
     summary['iters'] = {task: iters[task] for task in args.tasks}
     summary['seeds'] = args.seeds
+    summary['crop_fraction'] = args.crop_fraction
     print(json.dumps(summary))
     return summary
 

@@ -3,7 +3,7 @@
 #   python tools/train.py configs/synthsign/pgf_stage1_synthsign.py
 # Reference-style gate (ReLU(tanh) of a zero-initialised layer), for the ablation:
 #   --cfg-options model.encoder.rgb.fusion.gate=reference
-_base_ = ['./fla_stage1_synthsign.py', '../_base_/datasets/rgb_pipelines.py',
+_base_ = ['./fla_stage1_synthsign.py', '../_base_/datasets/synthsign_rgb_pipelines.py',
           '../_base_/models/synthsign_rgb_branch.py']
 model = dict(encoder=dict(rgb={{_base_.synthsign_rgb_branch}}))
 train_dataloader = dict(dataset=dict(pipeline={{_base_.rgb_train_pipeline}}))
