@@ -21,7 +21,8 @@ there, so the test signers' SLT BLEU-4 and ISLR top-1 measure whether the RGB br
 Reported per variant: the per-seed scores, their mean and spread (max - min over seeds), the
 mean PGF gate over the last 50 training iterations, and for ISLR the top-1 on the minimal-pair
 clips alone (``islr_pairs_top1``: 50 % is chance). Data are prepared as by
-``tools/quickstart.py`` (skipped if present); a run whose ``metrics.json`` exists is reused.
+``tools/quickstart.py`` (skipped if present); a run whose ``metrics.json`` exists is reused
+(its folder, e.g. ``islr_pgf_crops1_it1000_seed0``, names what it was trained with).
 ``--crop-fraction`` overrides the share of frames that score-aware sampling gives a crop (the
 RGB variants' configs set it); ``--jobs`` trains that many runs at once (a GPU machine has the
 cores and memory for several of these small models).
@@ -108,7 +109,10 @@ def mean_gate(work_dir: str, last: int = 50):
 
 def train_and_test(variant: str, task: str, seed: int, iters: int, args, timings: dict) -> dict:
     """One run: tools/train.py then tools/test.py on the test split; returns its figures."""
-    run_dir = osp.join(args.work_dir, f'{task}_{variant}_seed{seed}')
+    crops = '' if variant == 'pose_only' or args.crop_fraction is None \
+        else f'_crops{args.crop_fraction:g}'
+    step = f'{task}_{variant}{crops}_it{iters}_seed{seed}'
+    run_dir = osp.join(args.work_dir, step)
     metrics_file = osp.join(run_dir, 'test', 'metrics.json')
     config = osp.join('configs', 'synthsign', CONFIGS[variant][task])
     shards = osp.abspath(osp.join(args.data_dir, SHARDS[task]))
@@ -118,7 +122,6 @@ def train_and_test(variant: str, task: str, seed: int, iters: int, args, timings
         options += crop_fraction_options(config, args.crop_fraction)
     options += [f'{loader}_dataloader.dataset.data_root={shards}'
                 for loader in ('train', 'val', 'test')]
-    step = f'{task}_{variant}_seed{seed}'
     if osp.exists(metrics_file):
         print(f'[{TAG}] {step}: reusing {metrics_file}', flush=True)
     else:
