@@ -109,8 +109,8 @@ def mean_gate(work_dir: str, last: int = 50):
 
 def train_and_test(variant: str, task: str, seed: int, iters: int, args, timings: dict) -> dict:
     """One run: tools/train.py then tools/test.py on the test split; returns its figures."""
-    crops = '' if variant == 'pose_only' or args.crop_fraction is None \
-        else f'_crops{args.crop_fraction:g}'
+    with_rgb = variant != 'pose_only'
+    crops = f'_crops{args.crop_fraction:g}' if with_rgb and args.crop_fraction is not None else ''
     step = f'{task}_{variant}{crops}_it{iters}_seed{seed}'
     run_dir = osp.join(args.work_dir, step)
     metrics_file = osp.join(run_dir, 'test', 'metrics.json')
@@ -118,7 +118,7 @@ def train_and_test(variant: str, task: str, seed: int, iters: int, args, timings
     shards = osp.abspath(osp.join(args.data_dir, SHARDS[task]))
     options = [f'model.head.tokenizer_dir={osp.abspath(osp.join(args.data_dir, "lm"))}',
                f'randomness.seed={seed}', *EXTRA_OPTIONS.get(variant, []), *args.cfg_options]
-    if variant != 'pose_only':
+    if with_rgb:
         options += crop_fraction_options(config, args.crop_fraction)
     options += [f'{loader}_dataloader.dataset.data_root={shards}'
                 for loader in ('train', 'val', 'test')]
