@@ -39,6 +39,10 @@ def parse_args(argv=None) -> argparse.Namespace:
                         help='frame rate of clips given as folders of images')
     parser.add_argument('--threads', type=int, default=2, help='clips processed concurrently')
     parser.add_argument('--jpeg-quality', type=int, default=90)
+    parser.add_argument('--max-clip-gib', type=float, default=8.0,
+                        help='clips whose decoded frames would exceed this many GiB fail alone '
+                             '(instead of the worker running out of memory); 0: no limit. Up '
+                             'to 3 x --threads + 1 clips are in memory at once')
     parser.add_argument('--merge-index', action='store_true',
                         help='only (re)write the split indices and failures.jsonl')
     return parser.parse_args(argv)
@@ -53,7 +57,7 @@ def main(argv=None) -> int:
         crop_threshold=args.crop_threshold, samples_per_shard=args.samples_per_shard,
         num_workers=args.num_shards, worker_index=args.shard_index,
         max_failure_rate=args.max_failure_rate, folder_fps=args.fps, threads=args.threads,
-        jpeg_quality=args.jpeg_quality)
+        jpeg_quality=args.jpeg_quality, max_clip_gib=args.max_clip_gib or None)
     job = ExtractionJob(cfg)
     if args.merge_index:
         written = job.write_indices(only_complete=False)

@@ -1,11 +1,15 @@
-"""Tiny real videos (mp4v) with matching keypoint files, built per test in tmp_path."""
+"""Tiny real videos (mp4v) with matching keypoint files, built per test in tmp_path, and small
+ONNX graphs (exported once per session) that the ONNX pose backends run for real."""
 import json
 import os
+import sys
 from types import SimpleNamespace
 
 import cv2
 import numpy as np
 import pytest
+import torch
+from torch import nn
 
 from unisign_fla.keypoints import LEFT_HAND, RIGHT_HAND
 
@@ -81,3 +85,63 @@ def helpers():
     return SimpleNamespace(smooth_frames=smooth_frames, write_video=write_video,
                            random_pose=random_pose, make_clip=make_clip, write_jsonl=write_jsonl,
                            WIDTH=WIDTH, HEIGHT=HEIGHT, FPS=FPS)
+
+
+class BrightSpotPose(nn.Module):
+    """(B, 3, H, W) -> SimCC (B, 133, 2W), (B, 133, 2H) peaking at the brightest row/column."""
+
+    def forward(self, x):
+        gray = x.mean(1)
+        columns = nn.functional.interpolate(gray.amax(1, keepdim=True), scale_factor=2.0)
+        rows = nn.functional.interpolate(gray.amax(2)[:, None], scale_factor=2.0)
+        return columns.expand(-1, 133, -1), rows.expand(-1, 133, -1)
+
+
+class FixedDetector(nn.Module):
+    """End-to-end detector output (``dets`` in input pixels, ``labels``) that ignores the image."""
+
+    def __init__(self, dets):
+        super().__init__()
+        self.register_buffer('dets', torch.tensor(dets, dtype=torch.float32)[None])
+
+    def forward(self, image):
+        dets = self.dets + 0 * image.mean()
+        return dets, torch.zeros(dets.shape[:2], dtype=torch.int64)
+
+
+class DotDetector(FixedDetector):
+    """The fixed box, with score 0.9 when the frame has a bright pixel and 0 when it is dark."""
+
+    def forward(self, image):
+        dets, labels = super().forward(image)
+        score = 0.9 * (image.amax() > 0.3).to(dets.dtype)   # letterbox fill: 0.18
+        return torch.cat([dets[..., :4], score.expand_as(dets[..., 4:])], dim=-1), labels
+
+
+@pytest.fixture(scope='session')
+def onnx_models(tmp_path_factory):
+    """Paths of: 'spot' (BrightSpotPose, dynamic batch), 'spot_batch1' (fixed batch 1), 'person'
+    (three boxes: the signer, a corner box, a duplicate of the signer), 'nobody' (one box
+    below the detection threshold) and 'dot_person' (DotDetector)."""
+    pytest.importorskip('onnxruntime')
+    pytest.importorskip('onnx')
+    sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', '..', 'benchmarks'))
+    from rtm_architectures import export_onnx
+    root = tmp_path_factory.mktemp('onnx')
+    paths = {'spot': export_onnx(BrightSpotPose(), str(root / 'spot.onnx'), (1, 3, 256, 192),
+                                 'input', ['simcc_x', 'simcc_y'], dynamic_batch=True),
+             'spot_batch1': export_onnx(BrightSpotPose(), str(root / 'spot1.onnx'),
+                                        (1, 3, 256, 192), 'input', ['simcc_x', 'simcc_y'],
+                                        dynamic_batch=False)}
+    # 640x640 letterbox of a 160x120 frame: ratio 4, so input box / 4 = frame box.
+    paths['person'] = export_onnx(FixedDetector([[40, 40, 400, 440, 0.9], [0, 0, 60, 60, 0.8],
+                                                 [44, 40, 400, 440, 0.7]]),
+                                  str(root / 'person.onnx'), (1, 3, 640, 640), 'input',
+                                  ['dets', 'labels'], dynamic_batch=False)
+    paths['nobody'] = export_onnx(FixedDetector([[40, 40, 400, 440, 0.05]]),
+                                  str(root / 'nobody.onnx'), (1, 3, 640, 640), 'input',
+                                  ['dets', 'labels'], dynamic_batch=False)
+    paths['dot_person'] = export_onnx(DotDetector([[40, 40, 400, 440, 0.9]]),
+                                      str(root / 'dot_person.onnx'), (1, 3, 640, 640), 'input',
+                                      ['dets', 'labels'], dynamic_batch=False)
+    return paths

@@ -7,11 +7,13 @@ is done by worker ``k % num_workers``. A shard is finished only once its index J
 re-run skips finished shards and redoes the rest from scratch. A clip that fails is logged and
 skipped; the job fails only when too many do.
 """
+import itertools
 import json
 import logging
 import os
 import re
 import time
+from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Tuple
@@ -27,10 +29,13 @@ from ..registry import POSE_BACKENDS
 from . import backends  # noqa: F401  (registers the built-in backends)
 from .backends.base import ClipContext, PoseBackend
 from .hand_crops import extract_hand_crops
-from .video_reader import read_clip
+from .progress import Progress
+from .video_reader import Clip, FrameBufferPool, read_clip
 
 logger = logging.getLogger(__name__)
 FAILURES_FILE = 'failures.jsonl'
+# What makes one clip fail without stopping the job (a bug in our code still stops it).
+CLIP_ERRORS = (OSError, ValueError, RuntimeError, cv2.error)
 
 
 @dataclass
@@ -51,6 +56,7 @@ class ExtractionConfig:
     folder_fps: float = 25.0
     threads: int = 2
     jpeg_quality: int = 90
+    max_clip_gib: Optional[float] = 8.0   # decoded frames of one clip; None: no limit
 
 
 @dataclass
@@ -116,19 +122,36 @@ def plan_shards(records: List[dict], samples_per_shard: int) -> List[ShardPlan]:
     return plans
 
 
-def extract_clip(record: dict, cfg: ExtractionConfig, backend: PoseBackend) -> dict:
-    """Decode, estimate and crop one clip; returns the sample as ``read_sample`` would."""
-    video_path = os.path.join(cfg.video_root, record['video'])
-    clip = read_clip(video_path, record.get('start'), record.get('end'), record.get('time_unit'),
-                     decode=backend.needs_frames or cfg.crops, rgb=backend.needs_frames,
-                     folder_fps=cfg.folder_fps,
-                     decoder_threads=1 if cfg.threads > 1 else 0)
-    context = ClipContext(cfg.video_root, video_path, clip.fps, clip.width, clip.height,
-                          clip.frame_indices)
+def decode_clip(record: dict, cfg: ExtractionConfig, backend: PoseBackend,
+                pool: Optional[FrameBufferPool] = None) -> Clip:
+    """Stage 1 (worker threads): read the clip's frames, or only its geometry when neither the
+    backend nor the crops need pixels."""
+    return read_clip(os.path.join(cfg.video_root, record['video']), record.get('start'),
+                     record.get('end'), record.get('time_unit'),
+                     decode=backend.needs_frames or cfg.crops, rgb=backend.wants_rgb,
+                     folder_fps=cfg.folder_fps, decoder_threads=1 if cfg.threads > 1 else 0,
+                     pool=pool, max_bytes=None if cfg.max_clip_gib is None
+                     else int(cfg.max_clip_gib * 2 ** 30))
+
+
+def estimate_pose(record: dict, clip: Clip, cfg: ExtractionConfig,
+                  backend: PoseBackend) -> np.ndarray:
+    """Stage 2 (the job's main thread, so a backend never runs concurrently with itself)."""
+    context = ClipContext(cfg.video_root, os.path.join(cfg.video_root, record['video']), clip.fps,
+                          clip.width, clip.height, clip.frame_indices)
     pose = np.asarray(backend.estimate(clip.frames, record, context), np.float32)
     if pose.shape != (clip.num_frames, NUM_KEYPOINTS, 3):
         raise RuntimeError(f'backend {backend.name!r} returned {pose.shape} for clip '
                            f'{record["id"]!r}, expected ({clip.num_frames}, {NUM_KEYPOINTS}, 3)')
+    if not np.isfinite(pose).all():
+        raise RuntimeError(f'backend {backend.name!r} returned non-finite keypoints for clip '
+                           f'{record["id"]!r}')
+    return pose
+
+
+def build_sample(record: dict, clip: Clip, pose: np.ndarray, cfg: ExtractionConfig,
+                 backend: PoseBackend) -> dict:
+    """Stage 3 (worker threads): meta and hand crops; returns the sample as ``read_sample`` would."""
     meta = dict(record, fps=clip.fps, width=clip.width, height=clip.height,
                 num_frames=clip.num_frames, frame_indices=clip.frame_indices,
                 estimator={'name': backend.name, 'version': backend.version},
@@ -138,7 +161,7 @@ def extract_clip(record: dict, cfg: ExtractionConfig, backend: PoseBackend) -> d
     sample = {'id': record['id'], 'pose': pose, 'meta': meta}
     if cfg.crops:
         sample.update(extract_hand_crops(clip.frames, pose, cfg.crop_size, cfg.crop_threshold,
-                                         frames_bgr=not backend.needs_frames))
+                                         frames_bgr=not backend.wants_rgb))
     return sample
 
 
@@ -176,6 +199,8 @@ class ExtractionJob:
             logger.warning('invalid manifest line skipped: %s', message)
         backend = None
         start = time.perf_counter()
+        todo = [p for p in self.mine if not os.path.exists(p.json_path(self.cfg.out))]
+        progress = Progress(sum(len(p.records) for p in todo))
         try:
             for plan in self.mine:
                 summary.assigned += len(plan.records)
@@ -186,9 +211,10 @@ class ExtractionJob:
                     continue
                 if backend is None:
                     backend = self._build_backend()
-                self._write_shard(plan, backend, summary, start)
+                self._write_shard(plan, backend, summary, progress)
                 summary.shards_written += 1
         finally:
+            progress.close()
             if backend is not None:
                 backend.close()
             summary.seconds = time.perf_counter() - start
@@ -206,47 +232,73 @@ class ExtractionJob:
                              f'{sorted(POSE_BACKENDS.module_dict)}')
         return POSE_BACKENDS.build(dict(type=self.cfg.backend, **self.cfg.backend_args))
 
-    def _encode(self, record: dict, backend: PoseBackend):
-        """Runs in a worker thread: OpenCV decoding, resizing and JPEG coding release the GIL."""
-        try:
-            sample = extract_clip(record, self.cfg, backend)
-            return sample, encode_sample(sample, self.cfg.jpeg_quality)
-        except (OSError, ValueError, RuntimeError, cv2.error) as error:
-            return error, None
-
     def _write_shard(self, plan: ShardPlan, backend: PoseBackend, summary: JobSummary,
-                     start: float) -> None:
+                     progress: Progress) -> None:
+        """Decode (worker threads, a few clips ahead) -> estimate (this thread) -> crops and
+        encoding (worker threads) -> write, in manifest order. The stages overlap, so with a
+        real pose model the model is the bottleneck."""
         tar_path = plan.tar_path(self.cfg.out)
         for leftover in (tar_path, tar_path + '.tmp'):   # an interrupted earlier attempt
             if os.path.exists(leftover):
                 os.remove(leftover)
         name = os.path.basename(tar_path)
-        failures, last_report = [], time.perf_counter()
+        failures = []
+        # Clips in memory at once: `ahead` decoding, one estimated, `ahead` encoding, plus up to
+        # `ahead` idle buffers kept for reuse.
+        ahead = max(1, self.cfg.threads)
+        buffers = FrameBufferPool(max_buffers=ahead)
+
+        def fail(record, error):
+            failures.append(_failure(record, error, name))
+            progress.update(failures=1)
+            logger.warning('clip %s failed: %s', record['id'], failures[-1]['reason'])
+
+        def encode(record, clip, pose):
+            try:
+                sample = build_sample(record, clip, pose, self.cfg, backend)
+            finally:
+                buffers.give(clip.frames)
+            return sample, encode_sample(sample, self.cfg.jpeg_quality)
+
+        def decode(record):
+            return pool.submit(decode_clip, record, self.cfg, backend, buffers)
+
+        def write_oldest():
+            record, future = encoding.popleft()
+            try:
+                sample, members = future.result()
+            except CLIP_ERRORS as error:
+                return fail(record, error)
+            writer.write_encoded(sample['id'], members, len(sample['pose']), sample['meta'])
+            summary.clips += 1
+            summary.frames += len(sample['pose'])
+            progress.update(clips=1, frames=len(sample['pose']))
+
         with ShardWriter(tar_path, self.cfg.jpeg_quality) as writer, \
                 ThreadPoolExecutor(max(1, self.cfg.threads)) as pool:
-            for record, (sample, members) in zip(
-                    plan.records, pool.map(lambda r: self._encode(r, backend), plan.records)):
-                if members is None:
-                    failures.append(_failure(record, sample, name))
-                    logger.warning('clip %s failed: %s', record['id'], failures[-1]['reason'])
+            decoding = deque()
+            encoding = deque()
+            records = iter(plan.records)
+            decoding.extend((record, decode(record)) for record in itertools.islice(records, ahead))
+            while decoding:
+                record, future = decoding.popleft()
+                decoding.extend((following, decode(following))
+                                for following in itertools.islice(records, 1))
+                clip = None
+                try:
+                    clip = future.result()
+                    pose = estimate_pose(record, clip, self.cfg, backend)
+                except CLIP_ERRORS as error:
+                    buffers.give(clip.frames if clip is not None else None)
+                    fail(record, error)
                     continue
-                writer.write_encoded(sample['id'], members, len(sample['pose']), sample['meta'])
-                summary.clips += 1
-                summary.frames += len(sample['pose'])
-                if time.perf_counter() - last_report > 5:
-                    last_report = time.perf_counter()
-                    self._progress(name, summary, len(failures), start)
+                encoding.append((record, pool.submit(encode, record, clip, pose)))
+                while encoding and (encoding[0][1].done() or len(encoding) > ahead):
+                    write_oldest()
+            while encoding:
+                write_oldest()
             writer.finish({'failures': failures})
         summary.failures += len(failures)
-        self._progress(name, summary, len(failures), start)
-
-    def _progress(self, shard: str, summary: JobSummary, shard_failures: int,
-                  start: float) -> None:
-        elapsed = time.perf_counter() - start
-        logger.info('%s: %d clips, %d frames, %d failures so far (%d in this shard), '
-                    '%.0f frames/s', shard, summary.clips, summary.frames,
-                    summary.failures + shard_failures, shard_failures,
-                    summary.frames / elapsed if elapsed > 0 else 0.0)
 
     def write_indices(self, only_complete: bool) -> List[str]:
         """Write the split index of every split whose shards are all finished (or of every split

@@ -1,6 +1,7 @@
 """Pose estimators for ``tools/extract_pose.py``, registered in ``POSE_BACKENDS`` by name."""
 from .base import ClipContext, PoseBackend, PoseEstimationError
 from .precomputed import KEYPOINT_IMPORTERS, PrecomputedBackend, keypoint_importer
+from .rtmpose import RTMPoseBackend
 
 __all__ = ['ClipContext', 'PoseBackend', 'PoseEstimationError', 'PrecomputedBackend',
-           'KEYPOINT_IMPORTERS', 'keypoint_importer']
+           'RTMPoseBackend', 'KEYPOINT_IMPORTERS', 'keypoint_importer']

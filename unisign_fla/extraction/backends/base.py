@@ -36,18 +36,26 @@ class PoseBackend(metaclass=ABCMeta):
 
     ``name`` and ``version`` are recorded in every sample's meta (``estimator``) so that shards
     made by different models are never mixed silently. ``needs_frames`` False lets the job skip
-    decoding when it also cuts no crops.
+    decoding when it also cuts no crops. ``channel_order`` is the order the backend wants its
+    frames in: 'bgr' (OpenCV's own) saves a conversion of every full frame when the backend
+    converts only what it crops.
     """
     name: str = ''
     version: str = ''
     needs_frames: bool = True
+    channel_order: str = 'rgb'
+
+    @property
+    def wants_rgb(self) -> bool:
+        return self.needs_frames and self.channel_order == 'rgb'
 
     @abstractmethod
     def estimate(self, frames: Optional[np.ndarray], record: dict,
                  context: ClipContext) -> np.ndarray:
         """Keypoints of one clip: float32 (T, 133, 3) of x, y in source pixels and a score in
-        [0, 1], one row per ``context.frame_indices``. ``frames`` is uint8 (T, H, W, 3) RGB, or
-        None when the job did not decode (only if ``needs_frames`` is False)."""
+        [0, 1], one row per ``context.frame_indices``. ``frames`` is uint8 (T, H, W, 3) in
+        ``channel_order``, or None when the job did not decode (only if ``needs_frames`` is
+        False)."""
 
     def close(self) -> None:
         """Release models or sessions; called once when the job ends."""

@@ -1,0 +1,162 @@
+"""Extraction throughput: decoding, the pose model, the full pipeline and a naive per-frame loop.
+
+    python benchmarks/extract.py [--frames 300] [--clips 4] [--work-dir /tmp/extract_bench]
+
+Builds a 1280x720 test video of a real person (``skimage.data.astronaut()`` moving across a
+studio background) and random-weight ONNX exports of the real architectures (RTMPose-m
+whole-body 256x192 and an RTMDet-tiny person detector; see rtm_architectures.py), which cost the
+same to run as the official weights. Measures, in frames per second:
+
+- ``decode_fps``: decoding alone (OpenCV, as the job decodes);
+- ``model_fps``: the pose model alone on ready crops, at its best batch size;
+- ``pipeline_fps``: ``tools/extract_pose.py``'s job (rtmpose backend with its defaults: detector
+  every 50 frames, pose crops batched by 16; hand crops, shard writing) over ``--clips`` copies
+  of the video, from job start (model loading included) to the last shard written;
+- ``naive_fps``: what the reference script does: read a frame, detect, estimate, one at a time.
+
+Random detector weights find no person, so the detector's output is ignored in favour of the
+whole frame (``no_person='full_frame'``); the detector still runs on the same frames.
+Ends with one JSON line. Targets: pipeline >= 3 x naive and >= 0.85 x model.
+"""
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+
+import cv2
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from rtm_architectures import export_rtmdet, export_rtmpose  # noqa: E402
+
+from unisign_fla.extraction.backends.person_detector import PersonDetector  # noqa: E402
+from unisign_fla.extraction.backends.topdown_pose import TopDownPoseModel  # noqa: E402
+from unisign_fla.extraction.job import ExtractionConfig, ExtractionJob  # noqa: E402
+from unisign_fla.extraction.video_reader import read_clip  # noqa: E402
+
+WIDTH, HEIGHT = 1280, 720
+
+
+def make_video(path: str, num_frames: int) -> None:
+    from skimage.data import astronaut
+    person = cv2.cvtColor(astronaut(), cv2.COLOR_RGB2BGR)          # 512 x 512
+    writer = cv2.VideoWriter(path, cv2.VideoWriter_fourcc(*'mp4v'), 25, (WIDTH, HEIGHT))
+    if not writer.isOpened():
+        raise RuntimeError(f'cannot write {path}')
+    for t in range(num_frames):
+        frame = np.full((HEIGHT, WIDTH, 3), (70, 90, 110), np.uint8)
+        x = int(100 + (WIDTH - 712) * t / max(num_frames - 1, 1))
+        frame[104:616, x:x + 512] = person
+        writer.write(frame)
+    writer.release()
+
+
+def frames_per_second(function, frames: int, min_seconds: float = 3.0) -> float:
+    function()                                   # warm-up (session allocation)
+    start, done = time.perf_counter(), 0
+    while time.perf_counter() - start < min_seconds:
+        function()
+        done += frames
+    return done / (time.perf_counter() - start)
+
+
+def measure_decode(video: str) -> float:
+    clip = read_clip(video, rgb=False)
+    return frames_per_second(lambda: read_clip(video, rgb=False), clip.num_frames)
+
+
+def measure_model(pose_path: str, batch_sizes=(1, 4, 8, 16, 32)) -> dict:
+    model = TopDownPoseModel(pose_path)
+    crops = np.random.default_rng(0).normal(size=(max(batch_sizes), 3, model.height,
+                                                  model.width)).astype(np.float32)
+    results = {}
+    for batch in batch_sizes:
+        feed = {model.input_name: crops[:batch]}
+        results[batch] = frames_per_second(lambda: model.session.run(None, feed), batch)
+    return results
+
+
+def measure_pipeline(root: str, video: str, clips: int, backend_args: dict) -> dict:
+    manifest = os.path.join(root, 'manifest.jsonl')
+    with open(manifest, 'w') as f:
+        for i in range(clips):
+            f.write(json.dumps({'id': f'clip{i}', 'dataset': 'bench', 'split': 'test',
+                                'video': os.path.basename(video), 'language': 'en',
+                                'text': 'benchmark'}) + '\n')
+    out = tempfile.mkdtemp(dir=root, prefix='shards_')
+    job = ExtractionJob(ExtractionConfig(manifest=manifest, video_root=os.path.dirname(video),
+                                         out=out, backend='rtmpose', backend_args=backend_args))
+    summary = job.run()
+    if summary.failures:
+        raise RuntimeError(f'{summary.failures} clips failed; see {out}/failures.jsonl')
+    return {'fps': summary.frames_per_second, 'frames': summary.frames,
+            'seconds': summary.seconds}
+
+
+def measure_naive(video: str, pose_path: str, detector_path: str) -> float:
+    """Read a frame, detect, take the best box (the whole frame if none), estimate; repeat."""
+    detector = PersonDetector(detector_path)
+    model = TopDownPoseModel(pose_path, batch_size=1)
+    whole = np.array([[0, 0, WIDTH, HEIGHT]], np.float32)
+    capture = cv2.VideoCapture(video)
+    start, frames = time.perf_counter(), 0
+    while True:
+        ok, frame = capture.read()
+        if not ok:
+            break
+        boxes, _ = detector.detect([frame])[0]
+        model(frame[None], boxes[:1] if len(boxes) else whole)
+        frames += 1
+    capture.release()
+    return frames / (time.perf_counter() - start)
+
+
+def main(argv=None) -> dict:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument('--frames', type=int, default=300)
+    parser.add_argument('--clips', type=int, default=6, help='copies of the video in the job')
+    parser.add_argument('--work-dir', default=os.path.join(tempfile.gettempdir(),
+                                                            'unisign_fla_extract_bench'))
+    parser.add_argument('--detect-interval', type=int, default=50,
+                        help='the rtmpose backend default')
+    args = parser.parse_args(argv)
+    os.makedirs(args.work_dir, exist_ok=True)
+    video = os.path.join(args.work_dir, f'astronaut_{args.frames}.mp4')
+    if not os.path.exists(video):
+        make_video(video, args.frames)
+    pose_path = os.path.join(args.work_dir, 'rtmpose-m_wholebody_256x192_random.onnx')
+    detector_path = os.path.join(args.work_dir, 'rtmdet-tiny_person_640_random.onnx')
+    if not os.path.exists(pose_path):
+        export_rtmpose(pose_path)
+    if not os.path.exists(detector_path):
+        export_rtmdet(detector_path, 'tiny')
+
+    decode_fps = measure_decode(video)
+    print(f'decode: {decode_fps:.1f} frames/s ({WIDTH}x{HEIGHT}, {args.frames} frames)')
+    by_batch = measure_model(pose_path)
+    best_batch = max(by_batch, key=by_batch.get)
+    print('pose model alone: ' + ', '.join(f'batch {b}: {v:.1f}' for b, v in by_batch.items())
+          + ' crops/s')
+    pipeline = measure_pipeline(args.work_dir, video, args.clips, dict(
+        pose_model=pose_path, detector=detector_path, detect_interval=args.detect_interval,
+        no_person='full_frame'))
+    print(f'pipeline: {pipeline["fps"]:.1f} frames/s ({pipeline["frames"]} frames in '
+          f'{pipeline["seconds"]:.1f} s, detector every {args.detect_interval} frames)')
+    naive_fps = measure_naive(video, pose_path, detector_path)
+    print(f'naive per-frame loop: {naive_fps:.1f} frames/s')
+    result = {'decode_fps': round(decode_fps, 1), 'model_fps': round(by_batch[best_batch], 1),
+              'model_best_batch': best_batch, 'pipeline_fps': round(pipeline['fps'], 1),
+              'naive_fps': round(naive_fps, 1),
+              'pipeline_over_naive': round(pipeline['fps'] / naive_fps, 2),
+              'pipeline_over_model': round(pipeline['fps'] / by_batch[best_batch], 3)}
+    print(f'targets: pipeline >= 3 x naive: {result["pipeline_over_naive"] >= 3}, '
+          f'pipeline >= 0.85 x model: {result["pipeline_over_model"] >= 0.85}')
+    print(json.dumps(result))
+    return result
+
+
+if __name__ == '__main__':
+    main()

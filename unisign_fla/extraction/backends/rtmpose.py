@@ -1,0 +1,69 @@
+"""``--backend rtmpose``: a person detector plus an RTMPose / RTMW whole-body model, on ONNX Runtime.
+
+Takes the local ``.onnx`` files that mmdeploy writes and rtmlib downloads (e.g. rtmlib's
+``rtmw-x_simcc-cocktail14_...onnx`` with ``yolox_m_8xb8-300e_humanart-...onnx``, or mmpose's
+``rtmpose-m_..._coco-wholebody-256x192`` with an RTMDet person detector). The detector runs every
+``detect_interval`` frames (default 50: two seconds at 25 fps, since a signer barely moves; see
+signer_track.py); the pose model runs on every frame, batched. Example::
+
+    python tools/extract_pose.py ... --backend rtmpose --backend-args \
+        '{"pose_model": "models/rtmw-x.onnx", "detector": "models/yolox_m.onnx",
+          "detector_kind": "yolox", "device": "cuda"}'
+
+Without a detector every frame's box is the whole frame (datasets already cropped to the signer,
+such as PHOENIX-2014T). A clip where no keyframe shows a person fails (it is logged in
+failures.jsonl), unless ``no_person='full_frame'``.
+"""
+from typing import Optional
+
+import numpy as np
+
+from ...registry import POSE_BACKENDS
+from .base import ClipContext, PoseBackend, PoseEstimationError
+from .person_detector import PersonDetector
+from .signer_track import interpolate_boxes, keyframe_rows, pick_signer
+from .topdown_pose import TopDownPoseModel
+
+NO_PERSON_POLICIES = ('fail', 'full_frame')
+
+
+@POSE_BACKENDS.register_module(name='rtmpose')
+class RTMPoseBackend(PoseBackend):
+    name = 'rtmpose'
+    needs_frames = True
+    channel_order = 'bgr'
+
+    def __init__(self, pose_model: str, detector: Optional[str] = None,
+                 detector_kind: str = 'rtmdet', detect_interval: int = 50,
+                 detection_threshold: float = 0.3, device: str = 'cpu',
+                 threads: Optional[int] = None, batch_size: int = 16,
+                 no_person: str = 'fail'):
+        if no_person not in NO_PERSON_POLICIES:
+            raise ValueError(f'no_person must be one of {NO_PERSON_POLICIES}, got {no_person!r}')
+        self.pose_model = TopDownPoseModel(pose_model, device, threads, batch_size)
+        self.detector = (PersonDetector(detector, detector_kind, device, threads,
+                                        detection_threshold) if detector else None)
+        self.detect_interval, self.no_person = detect_interval, no_person
+        keyframe_rows(1, detect_interval)   # validates the interval now, not on the first clip
+        self.version = f'pose={pose_model.rsplit("/", 1)[-1]}' + (
+            f';detector={detector.rsplit("/", 1)[-1]};every={detect_interval}' if detector else '')
+
+    def signer_boxes(self, frames: np.ndarray, context: ClipContext) -> np.ndarray:
+        """(T, 4) signer box of every frame."""
+        height, width = frames.shape[1:3]
+        full_frame = np.tile(np.array([0, 0, width, height], np.float32), (len(frames), 1))
+        if self.detector is None:
+            return full_frame
+        rows = keyframe_rows(len(frames), self.detect_interval)
+        track = pick_signer(self.detector.detect([frames[r] for r in rows]), width, height)
+        boxes = interpolate_boxes(rows, track, len(frames))
+        if boxes is not None:
+            return boxes
+        if self.no_person == 'full_frame':
+            return full_frame
+        raise PoseEstimationError(f'{context.video_path}: no person detected on any of '
+                                  f'{len(rows)} keyframes (every {self.detect_interval} frames)')
+
+    def estimate(self, frames: Optional[np.ndarray], record: dict,
+                 context: ClipContext) -> np.ndarray:
+        return self.pose_model(frames, self.signer_boxes(frames, context))

@@ -1,0 +1,61 @@
+"""One signer per clip from per-keyframe person detections (DESIGN.md §2).
+
+The detector runs on keyframes only (every ``interval`` frames, and the last one); the signer is
+the most prominent person on the first keyframe that has one (large and central), then the
+detection that overlaps the previous signer box most, and frames in between get boxes
+interpolated linearly between the neighbouring keyframes. Interpolation, unlike tracking from
+the previous frame's keypoints, leaves every frame's box known before any pose is run, so the
+pose model sees the whole clip in large batches.
+"""
+from typing import List, Optional, Tuple
+
+import numpy as np
+
+from .person_detector import box_iou
+
+
+def keyframe_rows(num_frames: int, interval: int) -> np.ndarray:
+    if interval < 1:
+        raise ValueError(f'detection interval must be >= 1 frame, got {interval}')
+    rows = np.arange(0, num_frames, interval)
+    return rows if rows[-1] == num_frames - 1 else np.append(rows, num_frames - 1)
+
+
+def prominence(boxes: np.ndarray, width: int, height: int) -> np.ndarray:
+    """Area, discounted by the box centre's distance from the frame centre (0 at a corner)."""
+    area = (boxes[:, 2] - boxes[:, 0]) * (boxes[:, 3] - boxes[:, 1])
+    centre = (boxes[:, :2] + boxes[:, 2:]) / 2
+    offset = np.hypot(centre[:, 0] - width / 2, centre[:, 1] - height / 2)
+    return area * (1 - offset / np.hypot(width / 2, height / 2))
+
+
+def pick_signer(detections: List[Tuple[np.ndarray, np.ndarray]], width: int, height: int,
+                min_iou: float = 0.3) -> List[Optional[np.ndarray]]:
+    """The signer's box on each keyframe, or None where nobody was detected."""
+    track, previous = [], None
+    for boxes, _scores in detections:
+        if not len(boxes):
+            track.append(None)
+            continue
+        if previous is not None:
+            overlap = box_iou(previous, boxes)
+            if overlap.max() >= min_iou:
+                previous = boxes[int(overlap.argmax())]
+                track.append(previous)
+                continue
+        previous = boxes[int(prominence(boxes, width, height).argmax())]
+        track.append(previous)
+    return track
+
+
+def interpolate_boxes(rows: np.ndarray, boxes: List[Optional[np.ndarray]],
+                      num_frames: int) -> Optional[np.ndarray]:
+    """(T, 4) boxes for every frame from keyframe boxes (None: no person), or None if none."""
+    known = [i for i, box in enumerate(boxes) if box is not None]
+    if not known:
+        return None
+    key_rows = rows[known]
+    key_boxes = np.stack([boxes[i] for i in known])
+    frames = np.arange(num_frames)
+    return np.stack([np.interp(frames, key_rows, key_boxes[:, c]) for c in range(4)],
+                    axis=1).astype(np.float32)
