@@ -86,7 +86,8 @@ class CSPNeXt(nn.Module):
     def __init__(self, deepen: float, widen: float):
         super().__init__()
         stem = int(64 * widen)
-        self.stem = nn.Sequential(conv_bn_act(3, stem // 2, 3, 2), conv_bn_act(stem // 2, stem // 2, 3),
+        self.stem = nn.Sequential(conv_bn_act(3, stem // 2, 3, 2),
+                                  conv_bn_act(stem // 2, stem // 2, 3),
                                   conv_bn_act(stem // 2, stem, 3))
         self.stages = nn.ModuleList()
         self.out_channels = []
