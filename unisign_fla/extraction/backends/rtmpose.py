@@ -14,6 +14,7 @@ Without a detector every frame's box is the whole frame (datasets already croppe
 such as PHOENIX-2014T). A clip where no keyframe shows a person fails (it is logged in
 failures.jsonl), unless ``no_person='full_frame'``.
 """
+import os
 from typing import Optional
 
 import numpy as np
@@ -45,8 +46,8 @@ class RTMPoseBackend(PoseBackend):
                                         detection_threshold) if detector else None)
         self.detect_interval, self.no_person = detect_interval, no_person
         keyframe_rows(1, detect_interval)   # validates the interval now, not on the first clip
-        self.version = f'pose={pose_model.rsplit("/", 1)[-1]}' + (
-            f';detector={detector.rsplit("/", 1)[-1]};every={detect_interval}' if detector else '')
+        self.version = f'pose={os.path.basename(pose_model)}' + (
+            f';detector={os.path.basename(detector)};every={detect_interval}' if detector else '')
 
     def signer_boxes(self, frames: np.ndarray, context: ClipContext) -> np.ndarray:
         """(T, 4) signer box of every frame."""
