@@ -23,13 +23,11 @@ setup(
     packages=find_packages(include=['unisign_fla', 'unisign_fla.*']),
     install_requires=CORE,
     extras_require={
-        # onnx exports the small models the tests build; protobuf < 5 keeps mediapipe working.
+        # onnx exports the small models the tests build; onnx 1.17 + protobuf < 5 leave room for
+        # mediapipe 0.10.21 (needs protobuf < 5) in the same environment.
         'tests': ['pytest>=8', 'onnxruntime>=1.18', 'onnx>=1.17', 'protobuf>=4.25.8,<5'],
         'sentencepiece': ['sentencepiece>=0.2'],
         'rtmpose': ['onnxruntime>=1.18'],           # CUDA: install onnxruntime-gpu instead
-        # mediapipe itself: pip install --no-deps mediapipe==0.10.21 (README: its metadata
-        # pins numpy<2 and a second OpenCV package, neither of which it needs to run).
-        'mediapipe': ['absl-py', 'attrs>=19.1', 'flatbuffers>=2.0', 'protobuf>=4.25.3,<5'],
         'bench': ['scikit-image>=0.22', 'onnx>=1.17', 'protobuf>=4.25.8,<5'],
     },
 )

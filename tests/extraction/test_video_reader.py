@@ -46,6 +46,11 @@ def test_folder_of_images_sorted_naturally(tmp_path):
     assert clip.frames[:, 0, 0, 0].tolist() == list(range(2, 12))
     assert (clip.fps, clip.width, clip.height) == (30, 10, 8)
     assert sorted(['a10', 'a2', 'a1'], key=natural_key) == ['a1', 'a2', 'a10']
+    # 10 frames of 10x8x3 bytes: 2400 bytes decoded; the limit applies to folders too.
+    fits = read_clip(str(folder), start=1, end=11, time_unit='frame', max_bytes=2400)
+    assert fits.num_frames == 10
+    with pytest.raises(VideoReadError, match='frames: 10 frames of 10x8 need 0.00 GiB'):
+        read_clip(str(folder), start=1, end=11, time_unit='frame', max_bytes=2399)
 
 
 def test_unreadable_inputs_name_the_path(tmp_path, helpers):

@@ -110,7 +110,7 @@ def _clip_segment(path: str, first: int, stop: Optional[int], total: int
 
 
 def _read_folder(path: str, first: int, stop: Optional[int], fps: float, decode: bool,
-                 rgb: bool) -> Clip:
+                 rgb: bool, max_bytes: Optional[int]) -> Clip:
     names = sorted((n for n in os.listdir(path) if n.lower().endswith(IMAGE_SUFFIXES)),
                    key=natural_key)
     if not names:
@@ -127,6 +127,8 @@ def _read_folder(path: str, first: int, stop: Optional[int], fps: float, decode:
         image = cv2.imread(os.path.join(path, names[i]), cv2.IMREAD_COLOR)
         if image is None:
             raise VideoReadError(f'{path}: cannot read image {names[i]}')
+        if not frames:
+            _check_size(path, len(indices), image.shape[0], image.shape[1], max_bytes)
         if frames and image.shape != frames[0].shape:
             raise VideoReadError(f'{path}: image {names[i]} is {image.shape[1]}x{image.shape[0]}, '
                                  f'earlier frames are {frames[0].shape[1]}x{frames[0].shape[0]}')
@@ -236,9 +238,9 @@ def read_clip(path: str, start=None, end=None, time_unit: Optional[str] = None,
     ``rgb=False`` keeps OpenCV's BGR order, saving a full-frame conversion when only crops are
     cut. ``decoder_threads`` 0 lets FFmpeg choose; 1 is best when clips are decoded in parallel.
     With a ``pool`` the frames may be a view of a reused array: give them back when done.
-    A video file whose decoded frames would exceed ``max_bytes`` is refused before decoding."""
+    A clip whose decoded frames would exceed ``max_bytes`` is refused before they are read."""
     if os.path.isdir(path):
         first, stop = segment_bounds(start, end, time_unit, folder_fps)
-        return _read_folder(path, first, stop, folder_fps, decode, rgb)
+        return _read_folder(path, first, stop, folder_fps, decode, rgb, max_bytes)
     return _read_file(path, start, end, time_unit, decode, rgb, decoder_threads, pool,
                       max_bytes)
