@@ -29,5 +29,9 @@ setup(
         'sentencepiece': ['sentencepiece>=0.2'],
         'rtmpose': ['onnxruntime>=1.18'],           # CUDA: install onnxruntime-gpu instead
         'bench': ['scikit-image>=0.22', 'onnx>=1.17', 'protobuf>=4.25.8,<5'],
+        # what mediapipe 0.10.21 imports; the wheel itself goes in with --no-deps (README), as
+        # its metadata pins numpy<2 and opencv-contrib-python, neither of which it needs here.
+        'mediapipe': ['absl-py', 'attrs>=19.1', 'flatbuffers>=2.0', 'matplotlib',
+                      'protobuf>=4.25.8,<5'],
     },
 )
