@@ -1,5 +1,7 @@
-"""Shared test fixtures: small shard sets written with the real shard writer."""
+"""Shared test fixtures: small shard sets written with the real shard writer, and ``.pose``
+files written byte by byte from the published format (for the reader and the importers)."""
 import os
+import struct
 
 import numpy as np
 import pytest
@@ -62,3 +64,29 @@ def shared_data_dir():
     if not os.path.isdir(path):
         pytest.skip(f'shared real data not found at {path} (set UNISIGN_SHARED_DATA)')
     return path
+
+
+def write_pose_file(path, components, data, confidence, version=0.2, fps=25.0,
+                    size=(640, 480, 0)):
+    """A ``.pose`` file: ``components`` is a list of (name, point format, point names); ``data``
+    (frames, people, points, dims) and ``confidence`` (frames, people, points)."""
+    def text(value):
+        raw = value.encode('utf-8')
+        return struct.pack('<H', len(raw)) + raw
+    out = struct.pack('<f3HH', version, *size, len(components))
+    for name, point_format, names in components:
+        out += text(name) + text(point_format) + struct.pack('<3H', len(names), 1, 1)
+        out += b''.join(text(n) for n in names) + struct.pack('<2H', 0, 1)
+        out += struct.pack('<3H', 255, 0, 0)
+    frames, people = data.shape[:2]
+    out += (struct.pack('<3H', int(fps), frames % 65536, people) if version == 0.1
+            else struct.pack('<fIH', fps, frames, people))
+    out += np.asarray(data, '<f4').tobytes() + np.asarray(confidence, '<f4').tobytes()
+    with open(path, 'wb') as f:
+        f.write(out)
+    return str(path)
+
+
+@pytest.fixture
+def pose_file_writer():
+    return write_pose_file

@@ -79,7 +79,7 @@ def test_failures_are_logged_and_the_job_continues(toy_dataset, tmp_path, helper
     assert set(by_id) == {'clip1', 'clip2', 'clip3', None}
     assert 'OpenCV cannot open' in by_id['clip1']['reason']
     assert 'clip2.npy: keypoint file not found' in by_id['clip2']['reason']
-    assert '4 keypoint rows but the clip has 9 frames' in by_id['clip3']['reason']
+    assert '4 keypoint rows, but the clip has 9 frames' in by_id['clip3']['reason']
     assert by_id[None]['manifest_line'] == 5 and 'bad.id' in by_id[None]['reason']
     assert by_id['clip1']['video'] == 'videos/clip1.mp4'
     ids = [s.id for s in load_split_index(str(out))]
@@ -166,8 +166,8 @@ def test_precomputed_backend_contract(tmp_path, helpers):
     np.save(tmp_path / 'obj.npy', np.array([None, 1], dtype=object), allow_pickle=True)
     with pytest.raises(PoseEstimationError, match='not a plain .npy'):
         backend.estimate(None, {'id': 'a', 'keypoints': 'obj.npy'}, context)
-    with pytest.raises(PoseEstimationError, match="no importer for '.pkl'"):
-        backend.estimate(None, {'id': 'a', 'keypoints': 'x.pkl'}, context)
+    with pytest.raises(PoseEstimationError, match="no importer for '.json'"):
+        backend.estimate(None, {'id': 'a', 'keypoints': 'x.json'}, context)
     with pytest.raises(PoseEstimationError, match="has no 'keypoints' field"):
         backend.estimate(None, {'id': 'a'}, context)
     pose = helpers.random_pose(3, np.random.default_rng(0))

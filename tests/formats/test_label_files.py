@@ -35,5 +35,5 @@ def test_wrong_layouts_are_named(tmp_path):
     with pytest.raises(LabelFileError, match='junk.test: corrupt gzip data'):
         load_label_file(tmp_path / 'junk.test')
     (tmp_path / 'text.test').write_text('hello')
-    with pytest.raises(LabelFileError, match='text.test: not a label pickle'):
+    with pytest.raises(LabelFileError, match='text.test: not a readable pickle'):
         load_label_file(tmp_path / 'text.test')

@@ -1,7 +1,9 @@
 """Keypoints computed elsewhere and named by the manifest's ``keypoints`` field.
 
-Each keypoint file format has one importer keyed by its suffix: the native ``.npy`` now; importers
-for Uni-Sign's released pickles and ``.pose`` files plug into ``KEYPOINT_IMPORTERS`` the same way.
+Each keypoint file format has one importer keyed by its suffix: the native ``.npy`` here, Uni-Sign's
+released pickles (unisign_pose_pickle.py) and pose-format ``.pose`` files (pose_format_file.py).
+A file holds either exactly the clip's frames or, for a clip that is a segment of a longer video,
+the whole video's frames; ``clip_rows`` tells which from the row count.
 """
 import os
 from typing import Callable, Dict, Optional
@@ -12,8 +14,9 @@ from ...keypoints import NUM_KEYPOINTS
 from ...registry import POSE_BACKENDS
 from .base import ClipContext, PoseBackend, PoseEstimationError
 
-# suffix -> function(path) returning float32 (T, 133, 3) x, y in source pixels and a score.
-KEYPOINT_IMPORTERS: Dict[str, Callable[[str], np.ndarray]] = {}
+# suffix -> function(path, record, context) returning float32 (context.num_frames, 133, 3) of
+# x, y in source pixels and a score in [0, 1].
+KEYPOINT_IMPORTERS: Dict[str, Callable[[str, dict, ClipContext], np.ndarray]] = {}
 
 
 def keypoint_importer(suffix: str):
@@ -24,8 +27,22 @@ def keypoint_importer(suffix: str):
     return register
 
 
+def clip_rows(num_rows: int, path: str, record: dict, context: ClipContext) -> np.ndarray:
+    """Rows of a keypoint file that hold the clip's frames, in order."""
+    if num_rows == context.num_frames:
+        return np.arange(num_rows)
+    is_segment = 'start' in record or 'end' in record
+    if is_segment and num_rows > context.frame_indices[-1]:
+        return np.asarray(context.frame_indices)   # the whole video, indexed by source frame
+    raise PoseEstimationError(
+        f'{path}: {num_rows} keypoint rows, but the clip has {context.num_frames} frames '
+        f'(source frames {context.frame_indices[0]}..{context.frame_indices[-1]} of '
+        f'{context.video_path}); a keypoint file must hold the clip\'s frames'
+        + (' or the whole video\'s' if is_segment else ''))
+
+
 @keypoint_importer('.npy')
-def load_native_npy(path: str) -> np.ndarray:
+def load_native_npy(path: str, record: dict, context: ClipContext) -> np.ndarray:
     """The native format of docs/formats.md: float16/float32 (T, 133, 3) pixels + score."""
     try:
         array = np.load(path, allow_pickle=False)
@@ -34,7 +51,7 @@ def load_native_npy(path: str) -> np.ndarray:
     if array.dtype.kind != 'f' or array.ndim != 3 or array.shape[1:] != (NUM_KEYPOINTS, 3):
         raise PoseEstimationError(f'{path}: expected a float (T, {NUM_KEYPOINTS}, 3) array, got '
                                   f'{array.dtype} {array.shape}')
-    return array.astype(np.float32)
+    return array[clip_rows(len(array), path, record, context)].astype(np.float32)
 
 
 @POSE_BACKENDS.register_module(name='precomputed')
@@ -56,10 +73,4 @@ class PrecomputedBackend(PoseBackend):
                                       f'supported: {sorted(KEYPOINT_IMPORTERS)}')
         if not os.path.isfile(path):
             raise PoseEstimationError(f'{path}: keypoint file not found')
-        pose = KEYPOINT_IMPORTERS[suffix](path)
-        if len(pose) != context.num_frames:
-            raise PoseEstimationError(
-                f'{path}: {len(pose)} keypoint rows but the clip has {context.num_frames} frames '
-                f'(source frames {context.frame_indices[0]}..{context.frame_indices[-1]} of '
-                f'{context.video_path})')
-        return pose
+        return KEYPOINT_IMPORTERS[suffix](path, record, context)

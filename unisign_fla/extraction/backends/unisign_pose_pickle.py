@@ -1,0 +1,64 @@
+"""Importer for the pose pickles released with Uni-Sign (CSL-News, CSL-Daily, WLASL, How2Sign,
+OpenASL), so users who downloaded them skip pose estimation.
+
+Layout (RTMPose whole-body output as Uni-Sign's ``demo/pose_extraction.py`` saves it): a dict with
+``keypoints``, per frame an (N, 133, 2) array of x / width and y / height, ``scores``, per frame
+(N, 133), and optionally ``w_h`` (the video's width and height) and ``start`` / ``end``, which
+mark the clip's frames when the rows cover a whole video. Either per-frame lists or stacked
+arrays are read. The pickles are downloaded files, so they go through the restricted unpickler
+(numeric arrays only). Coordinates return to pixels with ``w_h`` or, without it, the decoded
+video's size; the signer is person 0 on every frame, as Uni-Sign trains on it.
+"""
+import numpy as np
+
+from ...formats.safe_pickle import UnsafePickleError, load_restricted_pickle
+from ...keypoints import NUM_KEYPOINTS
+from .base import ClipContext, PoseEstimationError
+from .precomputed import clip_rows, keypoint_importer
+
+
+def _first_person(frames, path: str, key: str, point_shape: tuple) -> np.ndarray:
+    """(T, *point_shape) of person 0, zeros on a frame with nobody."""
+    rows = np.zeros((len(frames),) + point_shape, np.float32)
+    for t, frame in enumerate(frames):
+        frame = np.asarray(frame)
+        if frame.shape[1:] != point_shape:
+            raise PoseEstimationError(f'{path}: {key}[{t}] has shape {frame.shape}, expected '
+                                      f'(people, {", ".join(map(str, point_shape))})')
+        if len(frame):
+            rows[t] = frame[0]
+    return rows
+
+
+@keypoint_importer('.pkl')
+def load_unisign_pickle(path: str, record: dict, context: ClipContext) -> np.ndarray:
+    try:
+        pose = load_restricted_pickle(path, allow_arrays=True)
+    except UnsafePickleError as error:
+        raise PoseEstimationError(str(error)) from None
+    if not isinstance(pose, dict) or not {'keypoints', 'scores'} <= set(pose):
+        found = sorted(pose) if isinstance(pose, dict) else type(pose).__name__
+        raise PoseEstimationError(f'{path}: expected a Uni-Sign pose dict with \'keypoints\' '
+                                  f'and \'scores\', found {found}')
+    if len(pose['keypoints']) != len(pose['scores']):
+        raise PoseEstimationError(f'{path}: {len(pose["keypoints"])} keypoint frames but '
+                                  f'{len(pose["scores"])} score frames')
+    if 'start' in pose:
+        first, stop = int(pose['start']), int(pose.get('end', len(pose['scores'])))
+        if not first <= context.frame_indices[0] <= context.frame_indices[-1] < stop:
+            raise PoseEstimationError(
+                f'{path}: the pickle marks frames {first}..{stop - 1} as its clip, but the '
+                f'manifest asks for frames {context.frame_indices[0]}..'
+                f'{context.frame_indices[-1]}; give the record start/end in frames')
+        rows = np.asarray(context.frame_indices)
+        if rows[-1] >= len(pose['scores']):
+            raise PoseEstimationError(f'{path}: {len(pose["scores"])} rows, frame {rows[-1]} '
+                                      f'asked for')
+    else:
+        rows = clip_rows(len(pose['scores']), path, record, context)
+    keypoints = _first_person([pose['keypoints'][r] for r in rows], path, 'keypoints',
+                              (NUM_KEYPOINTS, 2))
+    scores = _first_person([pose['scores'][r] for r in rows], path, 'scores', (NUM_KEYPOINTS,))
+    width, height = pose.get('w_h', (context.width, context.height))
+    return np.concatenate([keypoints * np.float32([width, height]),
+                           np.clip(scores, 0, 1)[..., None]], axis=-1)
