@@ -12,7 +12,7 @@ signer_track.py); the pose model runs on every frame, batched. Example::
 
 Without a detector every frame's box is the whole frame (datasets already cropped to the signer,
 such as PHOENIX-2014T). A clip where no keyframe shows a person fails (it is logged in
-failures.jsonl), unless ``no_person='full_frame'``.
+failures.jsonl), unless ``no_person='full_frame'`` (signer_track.py).
 """
 import os
 from typing import Optional
@@ -20,12 +20,10 @@ from typing import Optional
 import numpy as np
 
 from ...registry import POSE_BACKENDS
-from .base import ClipContext, PoseBackend, PoseEstimationError
+from .base import ClipContext, PoseBackend
 from .person_detector import PersonDetector
-from .signer_track import interpolate_boxes, keyframe_rows, pick_signer
+from .signer_track import SignerBoxes
 from .topdown_pose import TopDownPoseModel
-
-NO_PERSON_POLICIES = ('fail', 'full_frame')
 
 
 @POSE_BACKENDS.register_module(name='rtmpose')
@@ -39,31 +37,12 @@ class RTMPoseBackend(PoseBackend):
                  detection_threshold: float = 0.3, device: str = 'cpu',
                  threads: Optional[int] = None, batch_size: int = 16,
                  no_person: str = 'fail'):
-        if no_person not in NO_PERSON_POLICIES:
-            raise ValueError(f'no_person must be one of {NO_PERSON_POLICIES}, got {no_person!r}')
         self.pose_model = TopDownPoseModel(pose_model, device, threads, batch_size)
-        self.detector = (PersonDetector(detector, detector_kind, device, threads,
-                                        detection_threshold) if detector else None)
-        self.detect_interval, self.no_person = detect_interval, no_person
-        keyframe_rows(1, detect_interval)   # validates the interval now, not on the first clip
+        self.signer_boxes = SignerBoxes(
+            PersonDetector(detector, detector_kind, device, threads, detection_threshold)
+            if detector else None, detect_interval, no_person)
         self.version = f'pose={os.path.basename(pose_model)}' + (
             f';detector={os.path.basename(detector)};every={detect_interval}' if detector else '')
-
-    def signer_boxes(self, frames: np.ndarray, context: ClipContext) -> np.ndarray:
-        """(T, 4) signer box of every frame."""
-        height, width = frames.shape[1:3]
-        full_frame = np.tile(np.array([0, 0, width, height], np.float32), (len(frames), 1))
-        if self.detector is None:
-            return full_frame
-        rows = keyframe_rows(len(frames), self.detect_interval)
-        track = pick_signer(self.detector.detect([frames[r] for r in rows]), width, height)
-        boxes = interpolate_boxes(rows, track, len(frames))
-        if boxes is not None:
-            return boxes
-        if self.no_person == 'full_frame':
-            return full_frame
-        raise PoseEstimationError(f'{context.video_path}: no person detected on any of '
-                                  f'{len(rows)} keyframes (every {self.detect_interval} frames)')
 
     def estimate(self, frames: Optional[np.ndarray], record: dict,
                  context: ClipContext) -> np.ndarray:

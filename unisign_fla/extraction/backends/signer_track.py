@@ -11,7 +11,10 @@ from typing import List, Optional, Tuple
 
 import numpy as np
 
-from .person_detector import box_iou
+from .base import ClipContext, PoseEstimationError
+from .person_detector import PersonDetector, box_iou
+
+NO_PERSON_POLICIES = ('fail', 'full_frame')
 
 
 def keyframe_rows(num_frames: int, interval: int) -> np.ndarray:
@@ -59,3 +62,35 @@ def interpolate_boxes(rows: np.ndarray, boxes: List[Optional[np.ndarray]],
     frames = np.arange(num_frames)
     return np.stack([np.interp(frames, key_rows, key_boxes[:, c]) for c in range(4)],
                     axis=1).astype(np.float32)
+
+
+class SignerBoxes:
+    """Every frame's signer box for a top-down pose model.
+
+    Without a detector every frame's box is the whole frame (data sets already cropped to the
+    signer, such as PHOENIX-2014T). A clip where no keyframe shows a person fails, unless
+    ``no_person='full_frame'``.
+    """
+
+    def __init__(self, detector: Optional[PersonDetector], detect_interval: int = 50,
+                 no_person: str = 'fail'):
+        if no_person not in NO_PERSON_POLICIES:
+            raise ValueError(f'no_person must be one of {NO_PERSON_POLICIES}, got {no_person!r}')
+        keyframe_rows(1, detect_interval)   # validates the interval now, not on the first clip
+        self.detector, self.detect_interval, self.no_person = detector, detect_interval, no_person
+
+    def __call__(self, frames: np.ndarray, context: ClipContext) -> np.ndarray:
+        """(T, 4) x0, y0, x1, y1 of the signer on every frame (BGR frames)."""
+        height, width = frames.shape[1:3]
+        full_frame = np.tile(np.array([0, 0, width, height], np.float32), (len(frames), 1))
+        if self.detector is None:
+            return full_frame
+        rows = keyframe_rows(len(frames), self.detect_interval)
+        track = pick_signer(self.detector.detect([frames[r] for r in rows]), width, height)
+        boxes = interpolate_boxes(rows, track, len(frames))
+        if boxes is not None:
+            return boxes
+        if self.no_person == 'full_frame':
+            return full_frame
+        raise PoseEstimationError(f'{context.video_path}: no person detected on any of '
+                                  f'{len(rows)} keyframes (every {self.detect_interval} frames)')
