@@ -21,10 +21,12 @@ def numbered_parts(num_frames=2):
 def test_named_joints_take_the_matching_landmark():
     wholebody = holistic_to_wholebody(**numbered_parts())
     assert wholebody.shape == (2, 133, 3) and wholebody.dtype == np.float32
-    mediapipe_pose = {'nose': 0, 'left_eye': 2, 'right_eye': 5, 'left_shoulder': 11,
-                      'right_shoulder': 12, 'left_wrist': 15, 'right_wrist': 16, 'left_hip': 23,
-                      'right_ankle': 28, 'left_big_toe': 31, 'left_heel': 29,
-                      'right_big_toe': 32, 'right_heel': 30}
+    mediapipe_pose = {   # MediaPipe's landmark of the same name, for every COCO body/foot point
+        'nose': 0, 'left_eye': 2, 'right_eye': 5, 'left_ear': 7, 'right_ear': 8,
+        'left_shoulder': 11, 'right_shoulder': 12, 'left_elbow': 13, 'right_elbow': 14,
+        'left_wrist': 15, 'right_wrist': 16, 'left_hip': 23, 'right_hip': 24, 'left_knee': 25,
+        'right_knee': 26, 'left_ankle': 27, 'right_ankle': 28, 'left_big_toe': 31,
+        'left_heel': 29, 'right_big_toe': 32, 'right_heel': 30}
     for name, landmark in mediapipe_pose.items():
         assert wholebody[0, INDEX[name], 0] == landmark, name
     # no small toe in MediaPipe: the big toe's position, never trusted

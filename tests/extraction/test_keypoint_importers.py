@@ -46,13 +46,19 @@ def test_unisign_pickle_back_to_pixels(tmp_path):
     np.testing.assert_allclose(keypoints[:, :, :2],
                                np.stack(pose['keypoints'])[:, 0] * [WIDTH, HEIGHT], rtol=1e-6)
     np.testing.assert_allclose(keypoints[:, :, 2], np.clip(np.stack(pose['scores'])[:, 0], 0, 1))
-    # w_h, when the pickle has it, wins over the decoded video's size; stacked arrays work too
+    # stacked arrays work too; coordinates are pixels of the video as decoded (here resized
+    # from the w_h it was estimated on), and a w_h of another shape is refused
     stacked = {'keypoints': np.stack(pose['keypoints']), 'scores': np.stack(pose['scores']),
-               'w_h': (1280, 720)}
+               'w_h': (1280, 960)}
     name = save_pickle(tmp_path / 'stacked.pkl', stacked)
     keypoints = backend.estimate(None, {'id': 'c', 'keypoints': name}, context(tmp_path, range(5)))
-    np.testing.assert_allclose(keypoints[:, :, :2], stacked['keypoints'][:, 0] * [1280, 720],
+    np.testing.assert_allclose(keypoints[:, :, :2], stacked['keypoints'][:, 0] * [WIDTH, HEIGHT],
                                rtol=1e-6)
+    stacked['w_h'] = (1280, 720)
+    name = save_pickle(tmp_path / 'wide.pkl', stacked)
+    with pytest.raises(PoseEstimationError, match=r'wide.pkl: w_h 1280x720 does not match the '
+                                                  r'shape of video.mp4 \(64x48\)'):
+        backend.estimate(None, {'id': 'c', 'keypoints': name}, context(tmp_path, range(5)))
 
 
 def test_unisign_pickle_whole_video_with_start_end(tmp_path):
@@ -65,7 +71,7 @@ def test_unisign_pickle_whole_video_with_start_end(tmp_path):
     keypoints = backend.estimate(None, record, context(tmp_path, range(5, 12)))
     np.testing.assert_allclose(keypoints[:, 0, :2],
                                np.stack(pose['keypoints'][5:12])[:, 0, 0] * [WIDTH, HEIGHT])
-    with pytest.raises(PoseEstimationError, match=r'marks frames 5..11 as its clip, but the '
+    with pytest.raises(PoseEstimationError, match=r'holds frames 5..11 as its clip, but the '
                                                   r'manifest asks for frames 0..19'):
         backend.estimate(None, {'id': 'c', 'keypoints': name}, context(tmp_path, range(20)))
 
@@ -103,7 +109,7 @@ def test_bad_unisign_pickles_are_named(tmp_path):
 def test_a_frame_with_nobody_scores_zero(tmp_path):
     pose = unisign_pose(3)
     pose['keypoints'][1] = np.zeros((0, 133, 2), np.float32)
-    pose['scores'][1] = np.zeros((0, 133), np.float32)
+    pose['scores'][1] = []
     name = save_pickle(tmp_path / 'gap.pkl', pose)
     keypoints = PrecomputedBackend().estimate(None, {'id': 'c', 'keypoints': name},
                                               context(tmp_path, range(3)))

@@ -107,6 +107,12 @@ def test_bad_options_and_files_are_named(onnx_models, tmp_path):
         RTMPoseBackend(onnx_models['spot'], no_person='skip')
     with pytest.raises(ValueError, match='detection interval'):
         RTMPoseBackend(onnx_models['spot'], detect_interval=0)
+    with pytest.raises(ValueError, match='device must be "cpu", "cuda" or "cuda:N", got \'gpu\''):
+        RTMPoseBackend(onnx_models['spot'], device='gpu')
+    import onnxruntime
+    if 'CUDAExecutionProvider' not in onnxruntime.get_available_providers():
+        with pytest.raises(PoseEstimationError, match="device='cuda:1' but this onnxruntime"):
+            RTMPoseBackend(onnx_models['spot'], device='cuda:1')
 
 
 def test_job_with_the_real_architectures(tmp_path, helpers):

@@ -5,6 +5,7 @@ import pickle
 
 import numpy as np
 import pytest
+from numpy._core.multiarray import _reconstruct
 
 from unisign_fla.formats.safe_pickle import UnsafePickleError, load_restricted_pickle
 
@@ -52,8 +53,49 @@ def test_pickles_written_by_numpy_1_load(tmp_path):
 def test_object_arrays_and_junk_are_refused(tmp_path):
     path = tmp_path / 'objects.pkl'
     path.write_bytes(pickle.dumps({'a': np.array([{'x': 1}, None], dtype=object)}))
-    with pytest.raises(UnsafePickleError, match='objects.pkl: holds an object array'):
+    with pytest.raises(UnsafePickleError, match="objects.pkl: dtype 'O8' is not a plain numeric"):
+        load_restricted_pickle(path, allow_arrays=True)
+    path.write_bytes(pickle.dumps(np.array(['a', 'b'])))
+    with pytest.raises(UnsafePickleError, match="dtype 'U1' is not a plain numeric"):
         load_restricted_pickle(path, allow_arrays=True)
     (tmp_path / 'text.pkl').write_text('not a pickle')
     with pytest.raises(UnsafePickleError, match='text.pkl: not a readable pickle'):
         load_restricted_pickle(tmp_path / 'text.pkl')
+
+
+class FlaggedDtype:
+    """A float dtype whose pickled state claims object flags: numpy's own unpickler would then
+    read the float bytes as pointers."""
+    def __reduce__(self):
+        return np.dtype, ('f8', False, True), (3, '<', None, None, None, -1, -1, 1)
+
+
+class ArrayOfFlaggedDtype:
+    def __reduce__(self):
+        return (_reconstruct, (np.ndarray, (0,), b'b'),
+                (1, (1,), FlaggedDtype(), False, b'A' * 8))
+
+
+def test_crafted_numpy_state_never_reaches_numpy(tmp_path):
+    path = tmp_path / 'flags.pkl'
+    path.write_bytes(pickle.dumps([ArrayOfFlaggedDtype()], protocol=2))
+    array = load_restricted_pickle(path, allow_arrays=True)[0]
+    assert array.dtype == np.float64 and not array.dtype.hasobject and array.shape == (1,)
+    # BUILD (set state) on a name the unpickler handed out, which would change it for the rest
+    # of the process, or on a plain string: named errors
+    (tmp_path / 'ctor.pkl').write_bytes(b'\x80\x02c_codecs\nencode\n}b.')
+    with pytest.raises(UnsafePickleError, match='ctor.pkl: refuses to modify _codecs.encode'):
+        load_restricted_pickle(tmp_path / 'ctor.pkl', allow_arrays=True)
+    (tmp_path / 'str.pkl').write_bytes(b'\x80\x02X\x01\x00\x00\x00x}b.')
+    with pytest.raises(UnsafePickleError, match='str.pkl: not a readable pickle'):
+        load_restricted_pickle(tmp_path / 'str.pkl')
+
+
+def test_self_containing_lists_and_shared_arrays_load(tmp_path):
+    shared = np.arange(3)
+    loop = [shared, shared]
+    loop.append(loop)
+    path = tmp_path / 'loop.pkl'
+    path.write_bytes(pickle.dumps(loop))
+    loaded = load_restricted_pickle(path, allow_arrays=True)
+    assert loaded[2] is loaded and loaded[0] is loaded[1] and loaded[0].tolist() == [0, 1, 2]

@@ -3,10 +3,12 @@
 ``pickle.load`` imports and calls whatever a file names, so a downloaded pickle could run
 anything. The unpickler here resolves no name by import: it admits what the pickle opcodes
 build on their own (dicts, lists, tuples, strings, numbers, booleans, None) and, only when asked,
-the handful of numpy functions that rebuild a numeric array or scalar from its bytes. Anything
-else is refused with the file's name, before it is called.
+numeric numpy arrays. Even those never reach numpy's own unpickling code, which trusts its
+input (a crafted dtype state can make numpy read floats as object pointers): the names a numpy
+pickle uses resolve to small stand-ins here that record shape, dtype and bytes, refuse any other
+state, and once the file is read are turned into fresh arrays with ``np.frombuffer``. numpy
+scalars come back as Python numbers. Anything else is refused with the file's name.
 """
-import codecs
 import gzip
 import io
 import os
@@ -15,33 +17,128 @@ from typing import Any
 
 import numpy as np
 
-try:
-    from numpy._core import multiarray as _multiarray, numeric as _numeric
-except ImportError:   # numpy < 2
-    from numpy.core import multiarray as _multiarray, numeric as _numeric
-
 
 class UnsafePickleError(ValueError):
     """A pickle that names something outside the admitted set, or is not a pickle at all."""
 
 
+NUMERIC_KINDS = 'biufc'   # bool, signed and unsigned integers, floats, complex
 
 
-def _latin1_bytes(text: str, encoding: str = 'utf-8') -> bytes:
+class _DTypeSpec:
+    """Stands in for ``numpy.dtype(spec, align, copy)``: plain numeric dtypes only."""
+
+    def __init__(self, spec, align=False, copy=False):
+        if not isinstance(spec, str):
+            raise UnsafePickleError(f'dtype spec {spec!r} is not a type string')
+        dtype = np.dtype(spec)
+        if dtype.kind not in NUMERIC_KINDS or dtype.fields is not None or dtype.subdtype:
+            raise UnsafePickleError(f'dtype {spec!r} is not a plain numeric type')
+        self.dtype = dtype
+
+    def __setstate__(self, state):
+        """numpy pickles (version, byte order, ...) here; only the byte order is taken."""
+        if not isinstance(state, tuple) or len(state) < 2 or state[1] not in '<>|=':
+            raise UnsafePickleError(f'unexpected dtype state {state!r}')
+        if state[1] in '<>' and self.dtype.itemsize > 1:
+            self.dtype = self.dtype.newbyteorder(state[1])
+
+
+def _check_dtype(dtype) -> np.dtype:
+    if not isinstance(dtype, _DTypeSpec):
+        raise UnsafePickleError(f'array dtype is {type(dtype).__name__}, not a numpy dtype')
+    return dtype.dtype
+
+
+def _check_shape(shape) -> tuple:
+    if not isinstance(shape, tuple) or not all(type(n) is int and n >= 0 for n in shape):
+        raise UnsafePickleError(f'array shape {shape!r} is not a tuple of sizes')
+    return shape
+
+
+class _ArraySpec:
+    """Stands in for an ndarray until the whole file is read: dtype, shape and raw bytes."""
+
+    def __init__(self, dtype=None, shape=None, data=None, fortran=False):
+        self.complete = dtype is not None
+        self.dtype, self.shape, self.data, self.fortran = dtype, shape, data, fortran
+
+    def __setstate__(self, state):
+        """numpy pickles (version, shape, dtype, is_fortran, raw bytes) here."""
+        if self.complete or not isinstance(state, tuple) or len(state) != 5:
+            raise UnsafePickleError('unexpected array state')
+        _, shape, dtype, fortran, data = state
+        if not isinstance(data, (bytes, bytearray)):
+            raise UnsafePickleError('array data is not raw bytes (an object array?)')
+        self.__init__(_check_dtype(dtype), _check_shape(shape), bytes(data), bool(fortran))
+
+    def to_array(self) -> np.ndarray:
+        count = int(np.prod(self.shape))
+        if len(self.data) != count * self.dtype.itemsize:
+            raise UnsafePickleError(f'array of shape {self.shape} {self.dtype} needs '
+                                    f'{count * self.dtype.itemsize} bytes, got {len(self.data)}')
+        flat = np.frombuffer(self.data, self.dtype, count)
+        return flat.reshape(self.shape, order='F' if self.fortran else 'C').copy()
+
+
+class _Constructor:
+    """What ``find_class`` hands out: callable, and closed to BUILD (no state to overwrite)."""
+    __slots__ = ('build', 'name')
+
+    def __init__(self, build, name):
+        object.__setattr__(self, 'build', build)
+        object.__setattr__(self, 'name', name)
+
+    def __call__(self, *args):
+        return self.build(*args)
+
+    def __setattr__(self, key, value):
+        raise UnsafePickleError(f'refuses to modify {self.name}')
+
+    def __setstate__(self, state):
+        raise UnsafePickleError(f'refuses to modify {self.name}')
+
+
+def _refuse_call(*args):
+    raise UnsafePickleError('numpy.ndarray may only name the type of a reconstructed array')
+
+
+def _reconstruct(subtype, shape, typecode):
+    if subtype is not _NDARRAY:
+        raise UnsafePickleError('_reconstruct may only rebuild numpy.ndarray')
+    return _ArraySpec()
+
+
+def _frombuffer(data, dtype, shape, order):
+    if not isinstance(data, (bytes, bytearray)):
+        raise UnsafePickleError('_frombuffer data is not raw bytes')
+    return _ArraySpec(_check_dtype(dtype), _check_shape(shape), bytes(data), order == 'F')
+
+
+def _scalar(dtype, data):
+    dtype = _check_dtype(dtype)
+    if not isinstance(data, bytes) or len(data) != dtype.itemsize:
+        raise UnsafePickleError(f'scalar of {dtype} needs {dtype.itemsize} bytes')
+    return np.frombuffer(data, dtype, 1)[0].item()
+
+
+def _latin1_bytes(text, encoding='utf-8'):
     """How protocol 2 pickles store bytes (``_codecs.encode(text, 'latin1')``), and only that."""
-    if encoding != 'latin1':
+    if not isinstance(text, str) or encoding != 'latin1':
         raise UnsafePickleError(f'refuses _codecs.encode with encoding {encoding!r}')
-    return codecs.encode(text, 'latin1')
+    return text.encode('latin1')
 
 
-# Pickles written by numpy 1.x name ``numpy.core``, by numpy 2 ``numpy._core``; both rebuild an
-# array from (dtype, shape, bytes) and nothing else.
-_ARRAY_GLOBALS = {('numpy', 'ndarray'): np.ndarray, ('numpy', 'dtype'): np.dtype,
-                  ('_codecs', 'encode'): _latin1_bytes}
+_NDARRAY = _Constructor(_refuse_call, 'numpy.ndarray')
+# numpy 1.x pickles name numpy.core, numpy 2 numpy._core.
+_ARRAY_GLOBALS = {('numpy', 'ndarray'): _NDARRAY,
+                  ('numpy', 'dtype'): _Constructor(_DTypeSpec, 'numpy.dtype'),
+                  ('_codecs', 'encode'): _Constructor(_latin1_bytes, '_codecs.encode')}
 for _package in ('numpy.core', 'numpy._core'):
-    _ARRAY_GLOBALS.update({(f'{_package}.multiarray', '_reconstruct'): _multiarray._reconstruct,
-                           (f'{_package}.multiarray', 'scalar'): _multiarray.scalar,
-                           (f'{_package}.numeric', '_frombuffer'): _numeric._frombuffer})
+    _ARRAY_GLOBALS.update({
+        (f'{_package}.multiarray', '_reconstruct'): _Constructor(_reconstruct, '_reconstruct'),
+        (f'{_package}.multiarray', 'scalar'): _Constructor(_scalar, 'scalar'),
+        (f'{_package}.numeric', '_frombuffer'): _Constructor(_frombuffer, '_frombuffer')})
 
 
 class _RestrictedUnpickler(pickle.Unpickler):
@@ -55,18 +152,33 @@ class _RestrictedUnpickler(pickle.Unpickler):
             return _ARRAY_GLOBALS[module, name]
         admitted = ('built-in containers, strings, numbers and numeric numpy arrays'
                     if self.allow_arrays else 'built-in containers, strings and numbers')
-        raise UnsafePickleError(f'{self.path}: refuses to load {module}.{name}; this file may '
-                                f'hold only {admitted}')
+        raise UnsafePickleError(f'refuses to load {module}.{name}; this file may hold only '
+                                f'{admitted}')
 
 
-def _refuse_object_arrays(value: Any, path: str) -> None:
-    """Object arrays can carry arbitrary references; released files never need them."""
-    if isinstance(value, np.ndarray) and value.dtype.hasobject:
-        raise UnsafePickleError(f'{path}: holds an object array; only numeric arrays are admitted')
-    children = value.values() if isinstance(value, dict) else (
-        value if isinstance(value, (list, tuple)) else ())
-    for child in children:
-        _refuse_object_arrays(child, path)
+def _materialise(value: Any, seen: dict) -> Any:
+    """The loaded structure with every stand-in replaced by a real array (shared references and
+    self-containing lists stay as they were)."""
+    if id(value) in seen:
+        return seen[id(value)]
+    if isinstance(value, _ArraySpec):
+        if not value.complete:
+            raise UnsafePickleError('an array was named but never given its data')
+        seen[id(value)] = value.to_array()
+    elif isinstance(value, (_DTypeSpec, _Constructor)):
+        raise UnsafePickleError('a numpy type appears as data')
+    elif isinstance(value, list):
+        seen[id(value)] = value
+        value[:] = [_materialise(item, seen) for item in value]
+    elif isinstance(value, dict):
+        seen[id(value)] = value
+        for key in value:
+            value[key] = _materialise(value[key], seen)
+    elif isinstance(value, tuple):
+        seen[id(value)] = tuple(_materialise(item, seen) for item in value)
+    else:
+        return value
+    return seen[id(value)]
 
 
 def load_restricted_pickle(path: str | os.PathLike, allow_arrays: bool = False) -> Any:
@@ -80,11 +192,11 @@ def load_restricted_pickle(path: str | os.PathLike, allow_arrays: bool = False) 
         except (OSError, EOFError) as error:
             raise UnsafePickleError(f'{path}: corrupt gzip data ({error})') from None
     try:
-        value = _RestrictedUnpickler(data, path, allow_arrays).load()
-    except UnsafePickleError:
-        raise
-    except (pickle.UnpicklingError, EOFError, ValueError, TypeError, IndexError) as error:
-        raise UnsafePickleError(f'{path}: not a readable pickle ({error})') from None
-    if allow_arrays:
-        _refuse_object_arrays(value, path)
-    return value
+        return _materialise(_RestrictedUnpickler(data, path, allow_arrays).load(), {})
+    except UnsafePickleError as error:
+        raise UnsafePickleError(f'{path}: {error}') from None
+    except RecursionError:
+        raise UnsafePickleError(f'{path}: nested too deeply to read') from None
+    except Exception as error:   # any malformed input: a clear error naming the file, not a crash
+        raise UnsafePickleError(f'{path}: not a readable pickle '
+                                f'({type(error).__name__}: {error})') from None

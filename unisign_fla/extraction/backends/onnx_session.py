@@ -9,18 +9,21 @@ INSTALL_HINT = ("pip install onnxruntime (CPU) or pip install onnxruntime-gpu (C
 
 
 def execution_providers(device: str) -> list:
-    """ONNX Runtime providers for ``device`` ('cpu' or 'cuda'); 'cuda' keeps CPU as fallback
-    for the few operators CUDA lacks, and fails loudly when the CUDA build is not installed."""
+    """ONNX Runtime providers for ``device`` ('cpu', 'cuda' or 'cuda:N'); CUDA keeps CPU as
+    fallback for the few operators CUDA lacks, and fails loudly when the CUDA build is not
+    installed."""
     import onnxruntime
     if device == 'cpu':
         return ['CPUExecutionProvider']
-    if device == 'cuda':
+    kind, _, index = device.partition(':')
+    if kind == 'cuda' and (not index or index.isdigit()):
         if 'CUDAExecutionProvider' not in onnxruntime.get_available_providers():
             raise PoseEstimationError(
-                'device="cuda" but this onnxruntime has no CUDAExecutionProvider (available: '
-                f'{onnxruntime.get_available_providers()}); pip install onnxruntime-gpu')
-        return ['CUDAExecutionProvider', 'CPUExecutionProvider']
-    raise ValueError(f'device must be "cpu" or "cuda", got {device!r}')
+                f'device={device!r} but this onnxruntime has no CUDAExecutionProvider '
+                f'(available: {onnxruntime.get_available_providers()}); '
+                f'pip install onnxruntime-gpu')
+        return [('CUDAExecutionProvider', {'device_id': int(index or 0)}), 'CPUExecutionProvider']
+    raise ValueError(f'device must be "cpu", "cuda" or "cuda:N", got {device!r}')
 
 
 def open_session(path: str, device: str = 'cpu', threads: Optional[int] = None,

@@ -15,7 +15,7 @@ import numpy as np
 
 from ...formats.pose_file import PoseFile, PoseFileError, read_pose_file
 from ...keypoints import NUM_KEYPOINTS
-from .base import ClipContext, PoseEstimationError
+from .base import ClipContext, PoseEstimationError, with_scores
 from .holistic_to_wholebody import (NUM_HAND_LANDMARKS, NUM_MESH_LANDMARKS, NUM_POSE_LANDMARKS,
                                     holistic_to_wholebody)
 from .precomputed import clip_rows, keypoint_importer
@@ -63,9 +63,8 @@ def load_pose_file(path: str, record: dict, context: ClipContext) -> np.ndarray:
         raise PoseEstimationError(f'{path}: the file holds no person')
     person = int(np.argmax(confidence.sum(axis=(0, 2))))
     visible = confidence[rows, person][..., None] > 0
-    points = np.concatenate([np.where(visible, data[rows, person, :, :2], 0),
-                             np.clip(confidence[rows, person], 0, 1)[..., None]], axis=-1)
-    points = np.nan_to_num(points, nan=0.0, posinf=0.0, neginf=0.0)
+    points = np.nan_to_num(with_scores(np.where(visible, data[rows, person, :, :2], 0),
+                                       confidence[rows, person]), nan=0, posinf=0, neginf=0)
     if 'POSE_LANDMARKS' in pose_file.component_slices():
         return _holistic(points, pose_file, path)
     if points.shape[1] == NUM_KEYPOINTS:

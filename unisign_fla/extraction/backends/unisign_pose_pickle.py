@@ -6,14 +6,16 @@ Layout (RTMPose whole-body output as Uni-Sign's ``demo/pose_extraction.py`` save
 (N, 133), and optionally ``w_h`` (the video's width and height) and ``start`` / ``end``, which
 mark the clip's frames when the rows cover a whole video. Either per-frame lists or stacked
 arrays are read. The pickles are downloaded files, so they go through the restricted unpickler
-(numeric arrays only). Coordinates return to pixels with ``w_h`` or, without it, the decoded
-video's size; the signer is person 0 on every frame, as Uni-Sign trains on it.
+(numeric arrays only). The normalised coordinates become pixels of the video as decoded here,
+which is where hand crops are cut even if the video was resized since; a ``w_h`` of another
+aspect ratio means the pickle belongs to another video and is refused. The signer is person 0 on
+every frame, as Uni-Sign trains on it.
 """
 import numpy as np
 
 from ...formats.safe_pickle import UnsafePickleError, load_restricted_pickle
 from ...keypoints import NUM_KEYPOINTS
-from .base import ClipContext, PoseEstimationError
+from .base import ClipContext, PoseEstimationError, with_scores
 from .precomputed import clip_rows, keypoint_importer
 
 
@@ -21,13 +23,38 @@ def _first_person(frames, path: str, key: str, point_shape: tuple) -> np.ndarray
     """(T, *point_shape) of person 0, zeros on a frame with nobody."""
     rows = np.zeros((len(frames),) + point_shape, np.float32)
     for t, frame in enumerate(frames):
-        frame = np.asarray(frame)
+        frame = np.asarray(frame, np.float32)
+        if frame.size == 0:
+            continue
         if frame.shape[1:] != point_shape:
             raise PoseEstimationError(f'{path}: {key}[{t}] has shape {frame.shape}, expected '
                                       f'(people, {", ".join(map(str, point_shape))})')
-        if len(frame):
-            rows[t] = frame[0]
+        rows[t] = frame[0]
     return rows
+
+
+def _check_size(pose: dict, path: str, context: ClipContext) -> None:
+    try:
+        width, height = (float(v) for v in pose['w_h'])
+    except (TypeError, ValueError):
+        raise PoseEstimationError(f'{path}: w_h is {pose["w_h"]!r}, expected (width, '
+                                  f'height)') from None
+    if width <= 0 or height <= 0 or abs(width / height * context.height / context.width - 1) > 0.01:
+        raise PoseEstimationError(f'{path}: w_h {width:g}x{height:g} does not match the shape of '
+                                  f'{context.video_path} ({context.width}x{context.height})')
+
+
+def _rows(pose: dict, path: str, record: dict, context: ClipContext) -> np.ndarray:
+    if 'start' not in pose:
+        return clip_rows(len(pose['scores']), path, record, context)
+    first, stop = int(pose['start']), int(pose.get('end', len(pose['scores'])))
+    stop = min(stop, len(pose['scores']))
+    if not first <= context.frame_indices[0] <= context.frame_indices[-1] < stop:
+        raise PoseEstimationError(
+            f'{path}: the pickle holds frames {first}..{stop - 1} as its clip, but the manifest '
+            f'asks for frames {context.frame_indices[0]}..{context.frame_indices[-1]}; give the '
+            f'record start/end in frames')
+    return np.asarray(context.frame_indices)
 
 
 @keypoint_importer('.pkl')
@@ -43,22 +70,10 @@ def load_unisign_pickle(path: str, record: dict, context: ClipContext) -> np.nda
     if len(pose['keypoints']) != len(pose['scores']):
         raise PoseEstimationError(f'{path}: {len(pose["keypoints"])} keypoint frames but '
                                   f'{len(pose["scores"])} score frames')
-    if 'start' in pose:
-        first, stop = int(pose['start']), int(pose.get('end', len(pose['scores'])))
-        if not first <= context.frame_indices[0] <= context.frame_indices[-1] < stop:
-            raise PoseEstimationError(
-                f'{path}: the pickle marks frames {first}..{stop - 1} as its clip, but the '
-                f'manifest asks for frames {context.frame_indices[0]}..'
-                f'{context.frame_indices[-1]}; give the record start/end in frames')
-        rows = np.asarray(context.frame_indices)
-        if rows[-1] >= len(pose['scores']):
-            raise PoseEstimationError(f'{path}: {len(pose["scores"])} rows, frame {rows[-1]} '
-                                      f'asked for')
-    else:
-        rows = clip_rows(len(pose['scores']), path, record, context)
+    if 'w_h' in pose:
+        _check_size(pose, path, context)
+    rows = _rows(pose, path, record, context)
     keypoints = _first_person([pose['keypoints'][r] for r in rows], path, 'keypoints',
                               (NUM_KEYPOINTS, 2))
     scores = _first_person([pose['scores'][r] for r in rows], path, 'scores', (NUM_KEYPOINTS,))
-    width, height = pose.get('w_h', (context.width, context.height))
-    return np.concatenate([keypoints * np.float32([width, height]),
-                           np.clip(scores, 0, 1)[..., None]], axis=-1)
+    return with_scores(keypoints * np.float32([context.width, context.height]), scores)
