@@ -33,5 +33,9 @@ setup(
         # its metadata pins numpy<2 and opencv-contrib-python, neither of which it needs here.
         'mediapipe': ['absl-py', 'attrs>=19.1', 'flatbuffers>=2.0', 'matplotlib',
                       'protobuf>=4.25.8,<5'],
+        # what mmpose 1.3 and mmdet 3.3 import; they themselves go in with --no-deps (README):
+        # their metadata asks for chumpy (does not build) and torchvision (none fits torch 2.13).
+        'mmpose': ['mmcv>=2.0.1,<2.2.0', 'json_tricks', 'munkres', 'scipy', 'shapely',
+                   'terminaltables', 'pycocotools', 'matplotlib'],
     },
 )

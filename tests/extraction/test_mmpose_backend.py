@@ -1,8 +1,10 @@
 """``--backend mmpose`` against mmpose's own ``inference_topdown``, on a random-weight RTMPose-m
 whole-body model built from the config that ships with mmpose. Skipped where mmpose is not
 installed (an optional extra that must be built from source on CPU machines)."""
+import importlib.machinery
 import os
 import sys
+import types
 
 import numpy as np
 import pytest
@@ -19,9 +21,31 @@ def shipped_config(parts):
     return os.path.join(os.path.dirname(mmpose.__file__), '.mim', 'configs', *parts)
 
 
+def without_torchvision():
+    """mmpose imports torchvision for one visualisation helper (``ToPILImage``) that inference
+    never calls; PyPI has no torchvision for the CPU build of torch used here, so where it is
+    missing that one name gets a stand-in that refuses to run."""
+    try:
+        import torchvision  # noqa: F401
+    except ImportError:
+        transforms = types.ModuleType('torchvision.transforms')
+
+        class ToPILImage:
+            def __init__(self, *args, **kwargs):
+                raise RuntimeError('torchvision is not installed')
+        transforms.ToPILImage = ToPILImage
+        package = types.ModuleType('torchvision')
+        package.transforms = transforms
+        for module in (package, transforms):   # find_spec (used by transformers) needs one
+            module.__spec__ = importlib.machinery.ModuleSpec(module.__name__, None)
+        sys.modules.update({'torchvision': package, 'torchvision.transforms': transforms})
+
+
 @pytest.fixture(scope='module')
 def random_rtmpose(tmp_path_factory):
     """(config, checkpoint) of a random-weight RTMPose-m whole-body model."""
+    pytest.importorskip('mmpose')
+    without_torchvision()
     pytest.importorskip('mmpose.apis')
     import torch
     from mmpose.apis import init_model
@@ -29,7 +53,9 @@ def random_rtmpose(tmp_path_factory):
     torch.manual_seed(0)
     model = init_model(config, None, device='cpu')
     checkpoint = str(tmp_path_factory.mktemp('mmpose') / 'rtmpose-m-random.pth')
-    torch.save({'state_dict': model.state_dict()}, checkpoint)
+    # as mmpose saves them: numpy arrays in the meta, which plain weights_only loading refuses
+    torch.save({'state_dict': model.state_dict(), 'meta': {'dataset_meta': model.dataset_meta}},
+               checkpoint)
     return config, checkpoint
 
 
@@ -61,6 +87,9 @@ def test_models_of_other_layouts_and_missing_files_are_refused(random_rtmpose, t
     with pytest.raises(ValueError, match='predicts 17 keypoints; --backend mmpose needs a '
                                          'COCO-WholeBody'):
         MMPoseBackend(shipped_config(BODY_ONLY_CONFIG), random_rtmpose[1])
+    larger = shipped_config(CONFIG).replace('rtmpose-m_', 'rtmpose-l_')
+    with pytest.raises(ValueError, match='-random.pth: does not fit the model of .*rtmpose-l_'):
+        MMPoseBackend(larger, random_rtmpose[1])
     with pytest.raises(FileNotFoundError, match='mmpose checkpoint file not found: .*nope.pth'):
         MMPoseBackend(random_rtmpose[0], str(tmp_path / 'nope.pth'))
 

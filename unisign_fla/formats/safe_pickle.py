@@ -59,18 +59,21 @@ def _check_shape(shape) -> tuple:
 class _ArraySpec:
     """Stands in for an ndarray until the whole file is read: dtype, shape and raw bytes."""
 
-    def __init__(self, dtype=None, shape=None, data=None, fortran=False):
-        self.complete = dtype is not None
-        self.dtype, self.shape, self.data, self.fortran = dtype, shape, data, fortran
+    def __init__(self):
+        self.complete = False
+
+    def fill(self, dtype, shape, data, fortran) -> '_ArraySpec':
+        if not isinstance(data, (bytes, bytearray)):
+            raise UnsafePickleError('array data is not raw bytes (an object array?)')
+        self.dtype, self.shape = _check_dtype(dtype), _check_shape(shape)
+        self.data, self.fortran, self.complete = bytes(data), bool(fortran), True
+        return self
 
     def __setstate__(self, state):
         """numpy pickles (version, shape, dtype, is_fortran, raw bytes) here."""
         if self.complete or not isinstance(state, tuple) or len(state) != 5:
             raise UnsafePickleError('unexpected array state')
-        _, shape, dtype, fortran, data = state
-        if not isinstance(data, (bytes, bytearray)):
-            raise UnsafePickleError('array data is not raw bytes (an object array?)')
-        self.__init__(_check_dtype(dtype), _check_shape(shape), bytes(data), bool(fortran))
+        self.fill(state[2], state[1], state[4], state[3])
 
     def to_array(self) -> np.ndarray:
         count = int(np.prod(self.shape))
@@ -110,9 +113,7 @@ def _reconstruct(subtype, shape, typecode):
 
 
 def _frombuffer(data, dtype, shape, order):
-    if not isinstance(data, (bytes, bytearray)):
-        raise UnsafePickleError('_frombuffer data is not raw bytes')
-    return _ArraySpec(_check_dtype(dtype), _check_shape(shape), bytes(data), order == 'F')
+    return _ArraySpec().fill(dtype, shape, data, order == 'F')
 
 
 def _scalar(dtype, data):
@@ -140,6 +141,12 @@ for _package in ('numpy.core', 'numpy._core'):
         (f'{_package}.multiarray', 'scalar'): _Constructor(_scalar, 'scalar'),
         (f'{_package}.numeric', '_frombuffer'): _Constructor(_frombuffer, '_frombuffer')})
 
+# The same stand-ins for ``torch.load(weights_only=True)`` (torch.serialization.safe_globals),
+# whose own numpy allowlist would hand dtype state to numpy; apply ``materialise`` to the result.
+TORCH_SAFE_GLOBALS = [(stand_in, f'{module}.{name}')
+                      for (module, name), stand_in in _ARRAY_GLOBALS.items()] + [
+    _DTypeSpec, _ArraySpec]
+
 
 class _RestrictedUnpickler(pickle.Unpickler):
 
@@ -156,9 +163,10 @@ class _RestrictedUnpickler(pickle.Unpickler):
                                 f'{admitted}')
 
 
-def _materialise(value: Any, seen: dict) -> Any:
+def materialise(value: Any, seen: dict = None) -> Any:
     """The loaded structure with every stand-in replaced by a real array (shared references and
     self-containing lists stay as they were)."""
+    seen = {} if seen is None else seen
     if id(value) in seen:
         return seen[id(value)]
     if isinstance(value, _ArraySpec):
@@ -169,13 +177,13 @@ def _materialise(value: Any, seen: dict) -> Any:
         raise UnsafePickleError('a numpy type appears as data')
     elif isinstance(value, list):
         seen[id(value)] = value
-        value[:] = [_materialise(item, seen) for item in value]
+        value[:] = [materialise(item, seen) for item in value]
     elif isinstance(value, dict):
         seen[id(value)] = value
         for key in value:
-            value[key] = _materialise(value[key], seen)
+            value[key] = materialise(value[key], seen)
     elif isinstance(value, tuple):
-        seen[id(value)] = tuple(_materialise(item, seen) for item in value)
+        seen[id(value)] = tuple(materialise(item, seen) for item in value)
     else:
         return value
     return seen[id(value)]
@@ -192,7 +200,7 @@ def load_restricted_pickle(path: str | os.PathLike, allow_arrays: bool = False) 
         except (OSError, EOFError) as error:
             raise UnsafePickleError(f'{path}: corrupt gzip data ({error})') from None
     try:
-        return _materialise(_RestrictedUnpickler(data, path, allow_arrays).load(), {})
+        return materialise(_RestrictedUnpickler(data, path, allow_arrays).load(), {})
     except UnsafePickleError as error:
         raise UnsafePickleError(f'{path}: {error}') from None
     except RecursionError:

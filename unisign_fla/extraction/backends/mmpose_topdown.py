@@ -17,6 +17,7 @@ from typing import Optional
 
 import numpy as np
 
+from ...engine.checkpoint import load_checkpoint_state_dict
 from ...keypoints import NUM_KEYPOINTS
 from ...registry import POSE_BACKENDS
 from .base import ClipContext, PoseBackend, with_scores
@@ -53,11 +54,18 @@ class MMPoseBackend(PoseBackend):
                 raise FileNotFoundError(f'mmpose {label} file not found: {path}')
         if batch_size < 1:
             raise ValueError(f'batch_size must be >= 1, got {batch_size}')
-        self.model = init_model(config, checkpoint, device=device)
+        # mmpose's own loader calls torch.load, which refuses the numpy arrays in mmpose
+        # checkpoints' meta under weights_only=True: the weights are loaded here instead.
+        self.model = init_model(config, None, device=device)
         num_keypoints = self.model.dataset_meta.get('num_keypoints')
         if num_keypoints != NUM_KEYPOINTS:
             raise ValueError(f'{config}: the model predicts {num_keypoints} keypoints; '
                              f'--backend mmpose needs a COCO-WholeBody ({NUM_KEYPOINTS}) model')
+        try:
+            self.model.load_state_dict(load_checkpoint_state_dict(checkpoint))
+        except RuntimeError as error:
+            raise ValueError(f'{checkpoint}: does not fit the model of {config} '
+                             f'({str(error)[:300]}...)') from None
         self.pipeline = compose(self.model.cfg.test_dataloader.dataset.pipeline)
         self.batch_size = batch_size
         self.signer_boxes = SignerBoxes(
