@@ -41,3 +41,6 @@ LOOPS = Registry('loop', parent=MMENGINE_LOOPS, scope='unisign_fla')
 # Pose estimators used by tools/extract_pose.py (not an mmengine concept, so no parent).
 POSE_BACKENDS = Registry('pose backend', scope='unisign_fla',
                          locations=['unisign_fla.extraction.backends'])
+# Converters from each benchmark's official files to manifests, used by data_prep/convert.py.
+DATASET_CONVERTERS = Registry('dataset converter', scope='unisign_fla',
+                              locations=['unisign_fla.converters'])

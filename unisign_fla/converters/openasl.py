@@ -1,0 +1,57 @@
+"""OpenASL (American Sign Language; translation to English), DATASETS.md §7.
+
+Layouts at ``--src``:
+
+* ``openasl-v1.0.tsv`` (the file, or a folder holding it or ``data/openasl-v1.0.tsv``):
+  tab-separated ``vid yid start end raw-text tokenized-text gloss split``; ``video`` is the clip
+  that the official ``prep/crop_video.py`` writes, ``<vid>.mp4``, relative to its output folder;
+* Uni-Sign's label files ``labels.{dev,test}``.
+
+Quirk: ``vid`` is ``<youtube id>-HH:MM:SS.mmm-HH:MM:SS.mmm``; ``:`` and ``.`` cannot name files
+inside shards, so the manifest ``id`` replaces them and ``original_id`` keeps the ``vid``.
+"""
+import os
+
+from ..registry import DATASET_CONVERTERS
+from .base import Conversion, DatasetConverter, Layout, split_name
+from .label_file_layout import label_file_layout
+from .tables import read_table
+
+TSV = 'openasl-v1.0.tsv'
+
+
+def _tsv_path(src: str) -> str:
+    if os.path.isfile(src) and src.endswith('.tsv'):
+        return src
+    for candidate in (TSV, os.path.join('data', TSV)):
+        if os.path.isfile(os.path.join(src, candidate)):
+            return os.path.join(src, candidate)
+    return ''
+
+
+def _read_tsv(src: str) -> Conversion:
+    conversion = Conversion()
+    for where, row in read_table(_tsv_path(src), '\t', ('vid', 'raw-text', 'gloss', 'split')):
+        split = split_name(row['split'], where)
+        record = {'id': row['vid'], 'dataset': 'openasl', 'split': split,
+                  'video': f'{row["vid"]}.mp4', 'language': 'en', 'text': row['raw-text'].strip()}
+        if row['gloss'].split():
+            record['gloss'] = row['gloss'].split()
+        conversion.add(split, record)
+    return conversion
+
+
+def _from_label_file(name: str, entry: dict, split: str) -> dict:
+    return {'id': name.removesuffix('.mp4'), 'dataset': 'openasl', 'split': split,
+            'video': entry.get('video_path') or name, 'language': 'en', 'text': entry['text']}
+
+
+@DATASET_CONVERTERS.register_module(name='openasl')
+class OpenASLConverter(DatasetConverter):
+    name, language = 'openasl', 'en'
+    layouts = [
+        Layout(f'{TSV} (the file, or a folder holding it or data/{TSV})',
+               lambda src: bool(_tsv_path(src)), _read_tsv),
+        label_file_layout("Uni-Sign's label files labels.{dev,test}", _from_label_file,
+                          r'[\w-]{11}-\d\d:\d\d:\d\d\.\d+-\d\d:\d\d:\d\d\.\d+(\.mp4)?'),
+    ]

@@ -1,0 +1,101 @@
+"""RWTH-PHOENIX-Weather 2014 T (German; translation and recognition) and PHOENIX-2014
+(multi-signer continuous recognition), DATASETS.md §1-2. Both ship frames, not videos: a clip's
+``video`` is its frame folder under ``features/fullFrame-210x260px/<split>/``, relative to
+``--src`` (use that as ``--video-root``; frames are 25 fps, the extractor's folder default).
+
+Layouts at ``--src``:
+
+* PHOENIX-2014-T: the release root (``PHOENIX-2014-T/``) with
+  ``annotations/manual/PHOENIX-2014-T.{train,dev,test}.corpus.csv``
+  (``name|video|start|end|speaker|orth|translation``), or GFSLT-VLP's label files
+  ``labels.{train,dev,test}`` (``name`` = ``<split>/<clip>``, relative to the fullFrame folder);
+* PHOENIX-2014: ``phoenix-2014-multisigner/`` with
+  ``annotations/manual/{train,dev,test}.corpus.csv`` (``id|folder|signer|annotation``).
+
+Quirk: the T release's ``video`` column says ``<name>/1/*.png``, but there is no ``1/`` folder;
+the frames are directly in ``<name>/``. The folder that exists is used and the fix reported.
+"""
+import os
+
+from ..registry import DATASET_CONVERTERS
+from .base import SPLITS, Conversion, DatasetConverter, Layout
+from .label_file_layout import label_file_layout
+from .tables import read_table
+
+FRAMES = 'features/fullFrame-210x260px'
+T_CORPUS = 'annotations/manual/PHOENIX-2014-T.{split}.corpus.csv'
+MULTISIGNER_CORPUS = 'annotations/manual/{split}.corpus.csv'
+
+
+def _has_corpus(pattern: str):
+    return lambda src: os.path.isdir(src) and all(
+        os.path.isfile(os.path.join(src, pattern.format(split=s))) for s in SPLITS)
+
+
+def _frame_folder(src: str, split: str, column: str) -> tuple:
+    """(the frame folder a ``video``/``folder`` column names, where it really is; whether the
+    missing-``1/`` fix was needed)."""
+    folder = f'{FRAMES}/{split}/{column.strip().removesuffix("*.png").rstrip("/")}'
+    if not os.path.isdir(os.path.join(src, folder)) and folder.endswith('/1') \
+            and os.path.isdir(os.path.join(src, folder[:-2])):
+        return folder[:-2], True
+    return folder, False
+
+
+def _read_corpus(src: str, pattern: str, columns: tuple, build) -> Conversion:
+    """``build(row, split, video)`` -> record, for every row of the three corpus files."""
+    conversion = Conversion()
+    for split in SPLITS:
+        fixed = 0
+        for _, row in read_table(os.path.join(src, pattern.format(split=split)), '|', columns):
+            video, was_fixed = _frame_folder(src, split, row[columns[1]])
+            fixed += was_fixed
+            conversion.add(split, build(row, split, video))
+        if fixed:
+            conversion.notes.append(f'{split}: {fixed} clips name a <name>/1/ frame folder that '
+                                    f'does not exist; their frames are in <name>/, used instead')
+    return conversion
+
+
+def _read_phoenix2014t(src: str) -> Conversion:
+    return _read_corpus(src, T_CORPUS, ('name', 'video', 'speaker', 'orth', 'translation'),
+                        lambda row, split, video: {
+                            'id': row['name'], 'dataset': 'phoenix2014t', 'split': split,
+                            'video': video, 'language': 'de', 'text': row['translation'].strip(),
+                            'gloss': row['orth'].split(), 'signer': row['speaker']})
+
+
+def _read_phoenix2014(src: str) -> Conversion:
+    return _read_corpus(src, MULTISIGNER_CORPUS, ('id', 'folder', 'signer', 'annotation'),
+                        lambda row, split, video: {
+                            'id': row['id'], 'dataset': 'phoenix2014', 'split': split,
+                            'video': video, 'language': 'de', 'gloss': row['annotation'].split(),
+                            'signer': row['signer']})
+
+
+def _from_gfslt_label(name: str, entry: dict, split: str) -> dict:
+    gloss = entry.get('gloss') or ''
+    return {'id': os.path.basename(name), 'dataset': 'phoenix2014t', 'split': split,
+            'video': name, 'language': 'de', 'text': entry['text'],
+            'gloss': gloss.split() if isinstance(gloss, str) else list(gloss)}
+
+
+@DATASET_CONVERTERS.register_module(name='phoenix2014t')
+class Phoenix2014TConverter(DatasetConverter):
+    name, language = 'phoenix2014t', 'de'
+    layouts = [
+        Layout('the PHOENIX-2014-T release root, with annotations/manual/'
+               'PHOENIX-2014-T.{train,dev,test}.corpus.csv', _has_corpus(T_CORPUS),
+               _read_phoenix2014t),
+        label_file_layout("GFSLT-VLP's label files labels.{train,dev,test}", _from_gfslt_label,
+                          r'(train|dev|test)/[^/]+'),
+    ]
+
+
+@DATASET_CONVERTERS.register_module(name='phoenix2014')
+class Phoenix2014Converter(DatasetConverter):
+    name, language = 'phoenix2014', 'de'
+    layouts = [
+        Layout('the phoenix-2014-multisigner folder, with annotations/manual/'
+               '{train,dev,test}.corpus.csv', _has_corpus(MULTISIGNER_CORPUS), _read_phoenix2014),
+    ]

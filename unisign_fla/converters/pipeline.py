@@ -1,0 +1,55 @@
+"""``convert_dataset``: run a converter, make ids safe, link keypoint files, write and validate
+``{train,dev,test}.jsonl``. What ``data_prep/convert.py`` does, as a function for scripts."""
+import os
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional
+
+from ..formats.manifest import write_manifest
+from ..registry import DATASET_CONVERTERS
+from .base import Conversion, ConversionError
+from .clip_ids import assign_safe_ids
+from .pose_links import link_keypoints
+
+
+@dataclass
+class ConversionSummary:
+    counts: Dict[str, int]
+    notes: List[str]
+    manifests: Dict[str, str]
+    without_keypoints: List[str] = field(default_factory=list)
+
+
+def _drop_duplicates(conversion: Conversion) -> None:
+    for split, records in conversion.splits.items():
+        seen, kept = set(), []
+        for record in records:
+            if record['id'] in seen:
+                conversion.notes.append(f'{split}: duplicate clip {record["id"]!r} dropped '
+                                        f'(kept the first)')
+                continue
+            seen.add(record['id'])
+            kept.append(record)
+        conversion.splits[split] = kept
+
+
+def convert_dataset(name: str, src: str, out: str, poses: Optional[str] = None,
+                    **options) -> ConversionSummary:
+    if name not in DATASET_CONVERTERS.module_dict:
+        DATASET_CONVERTERS.import_from_location()
+    if name not in DATASET_CONVERTERS.module_dict:
+        raise ConversionError(f'unknown dataset {name!r}; known: '
+                              f'{sorted(DATASET_CONVERTERS.module_dict)}')
+    conversion = DATASET_CONVERTERS.build(dict(type=name)).convert(src, **options)
+    _drop_duplicates(conversion)
+    changed = assign_safe_ids(conversion.splits)
+    if changed:
+        conversion.notes.append(f'{changed} ids were not filesystem-safe: replaced, the '
+                                f'original kept in original_id')
+    missing = link_keypoints(conversion.splits, poses) if poses else []
+    manifests = {}
+    for split, records in conversion.splits.items():
+        if records:
+            manifests[split] = os.path.join(out, f'{split}.jsonl')
+            write_manifest(records, manifests[split])
+    counts = {split: len(records) for split, records in conversion.splits.items()}
+    return ConversionSummary(counts, conversion.notes, manifests, missing)

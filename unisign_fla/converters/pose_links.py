@@ -1,0 +1,49 @@
+"""``--poses DIR``: link each clip to a keypoint file the user already has (Uni-Sign's released
+``.pkl`` pose pickles, ``.pose`` files, native ``.npy``), so ``tools/extract_pose.py --backend
+precomputed`` skips pose estimation.
+
+A clip's keypoint file is found by name: the stem of its video (or frame folder), else its
+original id, anywhere under DIR. Where one stem occurs in several folders (PHOENIX ships
+``<split>/<name>.pose``), the file under a folder named like the clip's split wins.
+"""
+import os
+from typing import Dict, List
+
+from ..extraction.backends.precomputed import KEYPOINT_IMPORTERS
+
+POSE_SUFFIXES = ('.pkl', '.pose', '.npy')
+
+
+def index_keypoint_files(poses_dir: str) -> Dict[str, List[str]]:
+    """stem -> absolute paths of keypoint files under ``poses_dir``."""
+    index: Dict[str, List[str]] = {}
+    for folder, _, files in os.walk(poses_dir):
+        for name in sorted(files):
+            stem, suffix = os.path.splitext(name)
+            if suffix.lower() in POSE_SUFFIXES and suffix.lower() in KEYPOINT_IMPORTERS:
+                index.setdefault(stem, []).append(os.path.abspath(os.path.join(folder, name)))
+    return index
+
+
+def _clip_stem(record: dict) -> str:
+    return os.path.splitext(os.path.basename(record['video'].rstrip('/')))[0]
+
+
+def link_keypoints(splits: Dict[str, List[dict]], poses_dir: str) -> List[str]:
+    """Set ``keypoints`` (an absolute path) on every clip with a file; returns the ids of the
+    clips without one."""
+    if not os.path.isdir(poses_dir):
+        raise FileNotFoundError(f'--poses {poses_dir}: not a directory')
+    index, missing = index_keypoint_files(poses_dir), []
+    for split, records in splits.items():
+        for record in records:
+            candidates = (index.get(_clip_stem(record))
+                          or index.get(record.get('original_id', record['id']), []))
+            in_split = [p for p in candidates
+                        if split in os.path.dirname(p).split(os.sep)]
+            chosen = (in_split or candidates)[:1]
+            if chosen:
+                record['keypoints'] = chosen[0]
+            else:
+                missing.append(record['id'])
+    return missing
