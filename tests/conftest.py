@@ -3,6 +3,7 @@ files written byte by byte from the published format (for the reader and the imp
 import os
 import struct
 
+import cv2
 import numpy as np
 import pytest
 import torch
@@ -37,6 +38,15 @@ def write_shard_set(out_dir, dataset, split, records, frames=12, crop_size=16, s
         writer.finish()
     write_split_index(str(out_dir), dataset, split, num_shards=1)
     return out_dir / f'{dataset}-{split}.index.json'
+
+
+def write_video(path: str, frames_rgb: np.ndarray, fps: float = 25) -> None:
+    writer = cv2.VideoWriter(path, cv2.VideoWriter_fourcc(*'mp4v'), fps,
+                             (frames_rgb.shape[2], frames_rgb.shape[1]))
+    assert writer.isOpened()
+    for frame in frames_rgb:
+        writer.write(cv2.cvtColor(frame, cv2.COLOR_RGB2BGR))
+    writer.release()
 
 
 @pytest.fixture

@@ -5,12 +5,12 @@ import os
 import sys
 from types import SimpleNamespace
 
-import cv2
 import numpy as np
 import pytest
 import torch
 from torch import nn
 
+from tests.conftest import write_video
 from unisign_fla.keypoints import LEFT_HAND, RIGHT_HAND
 
 WIDTH, HEIGHT, FPS = 64, 48, 25
@@ -25,15 +25,6 @@ def smooth_frames(num_frames: int, seed: int) -> np.ndarray:
         frames[t, ..., 1] = 3 * yy + 10 * seed
         frames[t, ..., 2] = 128
     return frames
-
-
-def write_video(path: str, frames_rgb: np.ndarray, fps: float = FPS) -> None:
-    writer = cv2.VideoWriter(path, cv2.VideoWriter_fourcc(*'mp4v'), fps,
-                             (frames_rgb.shape[2], frames_rgb.shape[1]))
-    assert writer.isOpened()
-    for frame in frames_rgb:
-        writer.write(cv2.cvtColor(frame, cv2.COLOR_RGB2BGR))
-    writer.release()
 
 
 def random_pose(num_frames: int, rng: np.random.Generator) -> np.ndarray:
