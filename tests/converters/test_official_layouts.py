@@ -190,3 +190,28 @@ def test_unknown_layout_lists_what_was_expected(tmp_path):
     with pytest.raises(ConversionError, match="unknown option\\(s\\) \\['subset'\\]"):
         convert_dataset('csl_daily', str(tmp_path), str(tmp_path / 'out'), subset='100')
     assert not os.path.exists(tmp_path / 'out')
+
+
+def test_synthsign_manifests_pass_through(tmp_path):
+    from unisign_fla.formats.manifest import write_manifest
+    records = {split: [{'id': f'synthsign-{split}-{i}', 'dataset': 'synthsign', 'split': split,
+                        'video': f'videos/{split}{i}.mp4', 'language': 'en', 'text': 'hi',
+                        'gloss': ['HI']} for i in range(2)] for split in ('train', 'dev', 'test')}
+    for split, rows in records.items():
+        write_manifest(rows, str(tmp_path / 'manifests' / f'{split}.jsonl'))
+    summary = convert_dataset('synthsign', str(tmp_path), str(tmp_path / 'out'))
+    assert manifests(summary) == records
+
+
+def test_keypoint_links_prefer_the_clip_split_folder(tmp_path):
+    from unisign_fla.converters.pose_links import link_keypoints
+    for split in ('dev', 'test'):
+        (tmp_path / 'poses' / split).mkdir(parents=True)
+        (tmp_path / 'poses' / split / 'same_name.pose').write_bytes(b'')
+    (tmp_path / 'poses' / 'other.pkl').write_bytes(b'')
+    splits = {'test': [{'id': 'same_name', 'video': 'frames/test/same_name'},
+                       {'id': 'x', 'video': 'videos/other.mp4'},
+                       {'id': 'y', 'video': 'videos/none.mp4'}]}
+    assert link_keypoints(splits, str(tmp_path / 'poses')) == ['y']
+    assert splits['test'][0]['keypoints'] == str(tmp_path / 'poses' / 'test' / 'same_name.pose')
+    assert splits['test'][1]['keypoints'] == str(tmp_path / 'poses' / 'other.pkl')
