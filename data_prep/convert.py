@@ -12,6 +12,7 @@ import os
 import sys
 
 from unisign_fla.converters import ConversionError, convert_dataset
+from unisign_fla.formats.manifest import ManifestError
 from unisign_fla.registry import DATASET_CONVERTERS
 
 
@@ -38,7 +39,7 @@ def main(argv=None) -> int:
     try:
         summary = convert_dataset(args.dataset, args.src, args.out, poses=args.poses,
                                   **parse_options(args.option))
-    except (ConversionError, OSError) as error:
+    except (ConversionError, ManifestError, OSError) as error:
         print(f'error: {error}', file=sys.stderr)
         return 2
     for note in summary.notes:

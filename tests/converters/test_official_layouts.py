@@ -48,18 +48,19 @@ def test_csl_daily_official_with_the_renamed_split_row(tmp_path):
 
 def test_phoenix2014t_corpus_with_the_missing_1_folder(tmp_path):
     src = tmp_path / 'PHOENIX-2014-T'
-    header = 'name|video|start|end|speaker|orth|translation\n'
+    header = '\ufeffname|video|start|end|speaker|orth|translation\r\n'   # BOM, CRLF
     for split in ('train', 'dev', 'test'):
         name = f'01April_2010_Thursday_heute-{split}'
         write(src / 'annotations' / 'manual' / f'PHOENIX-2014-T.{split}.corpus.csv',
-              header + f'{name}|{name}/1/*.png|-1|-1|Signer01|REGEN SCHNEE|regen und schnee\n')
+              header + f'{name}|{name}/1/*.png|-1|-1|Signer01|REGEN SCHNEE|regen und schnee|\r\n'
+              '\r\n')                                  # a trailing empty cell, a blank line
         (src / 'features' / 'fullFrame-210x260px' / split / name).mkdir(parents=True)
     summary = convert_dataset('phoenix2014t', str(src), str(tmp_path / 'out'))
     record = manifests(summary)['dev'][0]
     assert record['video'] == 'features/fullFrame-210x260px/dev/01April_2010_Thursday_heute-dev'
     assert record['gloss'] == ['REGEN', 'SCHNEE'] and record['text'] == 'regen und schnee'
     assert record['signer'] == 'Signer01' and record['language'] == 'de'
-    assert sum('<name>/1/ frame folder that does not exist' in n for n in summary.notes) == 3
+    assert sum('the T release does not have' in n for n in summary.notes) == 3
 
 
 def test_phoenix2014_multisigner_keeps_its_1_folder(tmp_path):
@@ -80,10 +81,11 @@ def test_how2sign_rows_past_the_end_of_their_video(tmp_path):
     src = tmp_path / 'How2Sign'
     rows = ['VIDEO_ID\tVIDEO_NAME\tSENTENCE_ID\tSENTENCE_NAME\tSTART_REALIGNED\tEND_REALIGNED\t'
             'SENTENCE']
-    for i, (start, end) in enumerate([(0.2, 0.8), (1.5, 9.0), (4.5, 5.0)]):
+    for i, (start, end) in enumerate([(0.2, 0.8), (1.5, 9.0), (4.5, 5.0), (1.0, 0.5)]):
         rows.append(f'abcdefghijk\tabcdefghijk-1-rgb_front\tabcdefghijk_{i}\t'
                     f'abcdefghijk_{i}-1-rgb_front\t{start}\t{end}\tSentence number {i}.')
     write(src / 'how2sign_realigned_test.csv', '\n'.join(rows) + '\n')
+    write(src / 'how2sign_realigned_val.csv', '\n'.join(rows[:2]) + '\n')
     whole = src / 'video_level' / 'test' / 'rgb_front' / 'raw_videos'
     whole.mkdir(parents=True)
     write_video(str(whole / 'abcdefghijk-1-rgb_front.mp4'),
@@ -99,7 +101,9 @@ def test_how2sign_rows_past_the_end_of_their_video(tmp_path):
     assert second['video'] == 'video_level/test/rgb_front/raw_videos/abcdefghijk-1-rgb_front.mp4'
     assert (second['start'], second['end'], second['time_unit']) == (1.5, 2.0, 's')
     assert 'test: 1 rows end after their video (end clipped to its duration), 1 start after ' \
-           'it (skipped)' in summary.notes
+           'it (skipped), 1 end before they start (skipped)' in summary.notes
+    assert summary.counts == {'train': 0, 'dev': 1, 'test': 2}   # val -> dev
+    assert '1 rows have neither a sentence clip nor a whole video' in '\n'.join(summary.notes)
 
 
 def wlasl_json(path):
@@ -131,23 +135,49 @@ def test_wlasl_subsets_and_ids_missing_from_the_subset_file(tmp_path):
         convert_dataset('wlasl', str(tmp_path), str(tmp_path / 'out'), subset='50')
 
 
+def test_wlasl_subset_keeps_exactly_the_first_n_glosses(tmp_path, monkeypatch):
+    from unisign_fla.converters import wlasl
+    monkeypatch.setattr(wlasl, 'SUBSETS', (2, 2000))
+    wlasl_json(tmp_path / 'WLASL_v0.3.json')
+    summary = convert_dataset('wlasl', str(tmp_path), str(tmp_path / 'out'), subset='2')
+    labels = {r['label'] for records in manifests(summary).values() for r in records}
+    assert labels == {'book', 'drink'} and summary.counts['train'] == 2
+
+
+def test_unisign_wlasl_label_sets_are_told_apart(tmp_path):
+    import gzip
+    for prefix, word in (('labels-100', 'book'), ('labels-2000', 'drink')):
+        for split in ('train', 'dev', 'test'):
+            (tmp_path / f'{prefix}.{split}').write_bytes(gzip.compress(pickle.dumps(
+                {'00001': {'name': '00001', 'gloss': '', 'text': word,
+                           'video_path': '00001.mp4'}})))
+    with pytest.raises(ConversionError, match=r"several label file sets \['labels-100', "
+                                              r"'labels-2000'\]; give --src one file"):
+        convert_dataset('wlasl', str(tmp_path), str(tmp_path / 'out'))
+    summary = convert_dataset('wlasl', str(tmp_path / 'labels-100.dev'), str(tmp_path / 'out'))
+    record = manifests(summary)['test'][0]
+    assert record['dataset'] == 'wlasl100' and record['label'] == 'book'
+
+
 def test_msasl_subset_by_label(tmp_path):
     classes = [f'sign{i}' for i in range(1000)]
     write(tmp_path / 'MSASL_classes.json', json.dumps(classes))
     for n, name in enumerate(('MSASL_train.json', 'MSASL_val.json', 'MSASL_test.json')):
         clips = [{'url': 'https://www.youtube.com/watch?v=AbCdEfGhIjK', 'start_time': 1.0 + n,
                   'end_time': 2.5 + n, 'label': 7, 'signer_id': 3, 'clean_text': 'sign7'},
-                 {'url': 'youtu.be/ZyXwVuTsRqP', 'start_time': 0, 'end_time': 1, 'label': 150}]
+                 {'url': 'youtu.be/ZyXwVuTsRqP', 'start_time': 0, 'end_time': 1, 'label': 150},
+                 {'url': 'youtu.be/ZyXwVuTsRqP', 'start_time': 1, 'end_time': 2, 'label': 100},
+                 {'url': 'youtu.be/ZyXwVuTsRqP', 'start_time': 2, 'end_time': 3, 'label': 99}]
         write(tmp_path / name, json.dumps(clips))
     summary = convert_dataset('msasl', str(tmp_path), str(tmp_path / 'out'), subset='100')
-    assert summary.counts == {'train': 1, 'dev': 1, 'test': 1}
+    assert summary.counts == {'train': 2, 'dev': 2, 'test': 2}          # labels 7 and 99
     assert manifests(summary)['dev'][0] == {
         'id': 'AbCdEfGhIjK-2_000-3_500', 'dataset': 'msasl100', 'split': 'dev',
         'video': 'videos/AbCdEfGhIjK.mp4', 'start': 2.0, 'end': 3.5, 'time_unit': 's',
         'language': 'en', 'label': 'sign7', 'signer': 3,
         'original_id': 'AbCdEfGhIjK-2.000-3.500'}
     summary = convert_dataset('msasl', str(tmp_path), str(tmp_path / 'all'))
-    assert summary.counts['test'] == 2
+    assert summary.counts['test'] == 4
     assert manifests(summary)['test'][1]['video'] == 'videos/ZyXwVuTsRqP.mp4'
 
 

@@ -23,7 +23,8 @@ def test_counts_and_valid_manifests(tmp_path, dataset, folder):
         records, errors = read_manifest(path)
         assert not errors and len(records) == summary.counts[split]
         assert all(r['split'] == split for r in records)
-    first = read_manifest(next(iter(summary.manifests.values())))[0][0]
+    first = next(read_manifest(path)[0][0] for split, path in summary.manifests.items()
+                 if summary.counts[split])
     language = {'csl_daily': 'zh', 'phoenix2014t': 'de'}.get(dataset, 'en')
     assert first['language'] == language
     target = {'wlasl': 'label'}.get(dataset, 'text')

@@ -37,10 +37,9 @@ class Layout:
 
 
 class DatasetConverter:
-    """Subclasses set ``name``, ``language`` and ``layouts`` and register in
-    ``DATASET_CONVERTERS``; ``options`` lists the extra keyword arguments ``read`` accepts."""
+    """Subclasses set ``name`` and ``layouts`` and register in ``DATASET_CONVERTERS``;
+    ``options`` lists the extra keyword arguments a layout's ``read`` accepts."""
     name: str = ''
-    language: str = ''
     layouts: List[Layout] = []
     options: Dict[str, str] = {}
 
@@ -71,3 +70,10 @@ def split_name(value: str, where: str) -> str:
 def first_existing(root: str, candidates) -> str:
     """The first of ``candidates`` (paths relative to ``root``) that exists, else ''."""
     return next((c for c in candidates if os.path.exists(os.path.join(root, c))), '')
+
+
+def parse_subset(value, allowed, dataset: str) -> int:
+    """A ``subset=N`` option, one of ``allowed``."""
+    if not str(value).isdigit() or int(value) not in allowed:
+        raise ConversionError(f'{dataset}: subset must be one of {tuple(allowed)}, got {value!r}')
+    return int(value)

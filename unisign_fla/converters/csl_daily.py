@@ -11,7 +11,6 @@ Layouts at ``--src``:
 Quirk: the official split file names ``S000005_P0004_T00``, a clip the label file calls
 ``S000007_P0003_T00``; the split row is mapped to it and reported.
 """
-import csv
 import os
 import re
 
@@ -19,6 +18,7 @@ from ..formats.safe_pickle import UnsafePickleError, load_restricted_pickle
 from ..registry import DATASET_CONVERTERS
 from .base import Conversion, ConversionError, DatasetConverter, Layout, first_existing, \
     split_name
+from .annotation_files import read_table
 from .label_file_layout import label_file_layout
 
 LABEL_FILES = ('sentence_label/csl2020ct_v2.pkl', 'csl2020ct_v2.pkl')
@@ -37,21 +37,15 @@ def _record(name: str, split: str, video: str, text: str, gloss, signer) -> dict
     return record
 
 
-def _from_label_file(name: str, entry: dict, split: str) -> dict:
+def _from_label_file(name: str, entry: dict, split: str, path: str) -> dict:
     signer = SIGNER.search(name)
     return _record(name, split, entry.get('video_path') or f'{name}.mp4', entry['text'],
                    entry.get('gloss') or [], int(signer.group(1)) if signer else None)
 
 
-def _read_split_file(path: str) -> list:
-    with open(path, encoding='utf-8') as f:
-        rows = list(csv.reader(f, delimiter='|'))
-    if not rows or [c.strip() for c in rows[0][:2]] != ['name', 'split']:
-        raise ConversionError(f'{path}:1: expected the header name|split, got {rows[:1]}')
-    for lineno, row in enumerate(rows[1:], 2):
-        if len(row) < 2:
-            raise ConversionError(f'{path}:{lineno}: expected name|split, got {"|".join(row)!r}')
-        yield row[0].strip(), split_name(row[1], f'{path}:{lineno}')
+def _read_split_file(path: str):
+    for where, row in read_table(path, '|', ('name', 'split'), quoting=False):
+        yield row['name'].strip(), split_name(row['split'], where)
 
 
 def _read_official(src: str) -> Conversion:
@@ -96,7 +90,7 @@ def _read_official(src: str) -> Conversion:
 
 @DATASET_CONVERTERS.register_module(name='csl_daily')
 class CSLDailyConverter(DatasetConverter):
-    name, language = 'csl_daily', 'zh'
+    name = 'csl_daily'
     layouts = [
         Layout('the official release: sentence_label/csl2020ct_v2.pkl and '
                'sentence_label/split_1.txt (frames in sentence/frames_512x512/)',

@@ -9,11 +9,10 @@ the last 1 % (the same clips for dev and test). Here the order is kept and the l
 fraction (option, default 0.01) is split in two: its first half is dev, its second half test,
 so dev and test never share a clip and the same file always gives the same split.
 """
-import csv
-import json
 import os
 
 from ..registry import DATASET_CONVERTERS
+from .annotation_files import read_json, read_table
 from .base import Conversion, ConversionError, DatasetConverter, Layout
 
 NAMES = ('CSL_News_Labels.json', 'CSL_News_Labels.csv')
@@ -30,13 +29,9 @@ def _labels_path(src: str) -> str:
 
 
 def _rows(path: str) -> list:
-    with open(path, encoding='utf-8', newline='') as f:
-        if path.endswith('.csv'):
-            return list(csv.DictReader(f))
-        try:
-            rows = json.load(f)
-        except json.JSONDecodeError as error:
-            raise ConversionError(f'{path}:{error.lineno}: not valid JSON ({error.msg})') from None
+    if path.endswith('.csv'):
+        return [row for _, row in read_table(path, ',', ('video', 'text'))]
+    rows = read_json(path)
     if not isinstance(rows, list):
         raise ConversionError(f'{path}: expected a list of {{video, pose, text}}')
     return rows
@@ -51,6 +46,8 @@ def _read(src: str, holdout: str = '0.01') -> Conversion:
         raise ConversionError(f'csl_news: holdout must be a fraction in (0, 1), got {holdout!r}')
     path = _labels_path(src)
     rows = _rows(path)
+    if len(rows) < 3:
+        raise ConversionError(f'{path}: {len(rows)} rows; a train / dev / test split needs 3')
     first_held = len(rows) - max(2, round(len(rows) * fraction))
     first_test = first_held + (len(rows) - first_held) // 2
     conversion = Conversion()
@@ -68,7 +65,7 @@ def _read(src: str, holdout: str = '0.01') -> Conversion:
 
 @DATASET_CONVERTERS.register_module(name='csl_news')
 class CSLNewsConverter(DatasetConverter):
-    name, language = 'csl_news', 'zh'
+    name = 'csl_news'
     options = {'holdout': 'fraction held out at the end for dev + test (default 0.01)'}
     layouts = [
         Layout('CSL_News_Labels.json or .csv (the file, or a folder holding it or '

@@ -22,7 +22,7 @@ import cv2
 from ..registry import DATASET_CONVERTERS
 from .base import Conversion, DatasetConverter, Layout
 from .label_file_layout import label_file_layout
-from .tables import read_table
+from .annotation_files import number, read_table
 
 COLUMNS = ('VIDEO_NAME', 'SENTENCE_NAME', 'START_REALIGNED', 'END_REALIGNED', 'SENTENCE')
 OWN_SPLITS = {'train': 'train', 'dev': 'val', 'test': 'test'}
@@ -31,12 +31,16 @@ WHOLE = 'video_level/{split}/rgb_front/raw_videos/{name}.mp4'
 
 
 def _tables(src: str) -> dict:
+    """split -> realigned CSV, in ``src`` or one folder below it (not deeper: the release holds
+    millions of OpenPose files)."""
     found = {}
     for split, own in OWN_SPLITS.items():
-        matches = sorted(glob.glob(os.path.join(glob.escape(src), '**',
-                                                f'how2sign_realigned_{own}.csv'), recursive=True))
-        if matches:
-            found[split] = matches[0]
+        name = f'how2sign_realigned_{own}.csv'
+        candidates = [os.path.join(src, name)] + sorted(
+            glob.glob(os.path.join(glob.escape(src), '*', name)))
+        existing = [path for path in candidates if os.path.isfile(path)]
+        if existing:
+            found[split] = existing[0]
     return found
 
 
@@ -51,10 +55,15 @@ def _read_release(src: str) -> Conversion:
     conversion, durations, without_media = Conversion(), {}, 0
     for split, path in _tables(src).items():
         own = OWN_SPLITS[split]
-        clipped = skipped = 0
+        clipped = skipped = empty = 0
         for where, row in read_table(path, '\t', COLUMNS):
             record = {'id': row['SENTENCE_NAME'], 'dataset': 'how2sign', 'split': split,
                       'language': 'en', 'text': row['SENTENCE'].strip()}
+            start = number(row['START_REALIGNED'], where, 'START_REALIGNED')
+            end = number(row['END_REALIGNED'], where, 'END_REALIGNED')
+            if end <= start:
+                empty += 1
+                continue
             clip = CLIP.format(split=own, name=row['SENTENCE_NAME'])
             whole = WHOLE.format(split=own, name=row['VIDEO_NAME'])
             if os.path.isfile(os.path.join(src, clip)) \
@@ -64,7 +73,6 @@ def _read_release(src: str) -> Conversion:
                 continue
             if whole not in durations:
                 durations[whole] = _duration(os.path.join(src, whole))
-            start, end = float(row['START_REALIGNED']), float(row['END_REALIGNED'])
             if start >= durations[whole]:
                 skipped += 1
                 continue
@@ -72,10 +80,10 @@ def _read_release(src: str) -> Conversion:
                 end, clipped = durations[whole], clipped + 1
             conversion.add(split, dict(record, video=whole, start=start, end=round(end, 3),
                                        time_unit='s'))
-        if clipped or skipped:
+        if clipped or skipped or empty:
             conversion.notes.append(
                 f'{split}: {clipped} rows end after their video (end clipped to its duration), '
-                f'{skipped} start after it (skipped)')
+                f'{skipped} start after it (skipped), {empty} end before they start (skipped)')
     if without_media:
         conversion.notes.append(
             f'{without_media} rows have neither a sentence clip nor a whole video under {src}: '
@@ -84,14 +92,14 @@ def _read_release(src: str) -> Conversion:
     return conversion
 
 
-def _from_label_file(name: str, entry: dict, split: str) -> dict:
+def _from_label_file(name: str, entry: dict, split: str, path: str) -> dict:
     return {'id': os.path.splitext(name)[0], 'dataset': 'how2sign', 'split': split,
             'video': entry.get('video_path') or name, 'language': 'en', 'text': entry['text']}
 
 
 @DATASET_CONVERTERS.register_module(name='how2sign')
 class How2SignConverter(DatasetConverter):
-    name, language = 'how2sign', 'en'
+    name = 'how2sign'
     layouts = [
         Layout('the How2Sign release: how2sign_realigned_{train,val,test}.csv (with '
                'sentence_level/ clips or video_level/ videos)', lambda src: os.path.isdir(src)

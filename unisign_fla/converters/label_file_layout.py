@@ -1,31 +1,40 @@
 """The label files distributed with Uni-Sign (CSL-Daily, How2Sign, WLASL, OpenASL) and
 GFSLT-VLP (PHOENIX-2014T): one gzip-compressed pickle per split, ``labels.{train,dev,test}``
-(``labels-2000.train`` and the like also match), mapping a clip name to its record. They are read
+(or ``labels-<N>.*``, Uni-Sign's WLASL subsets), mapping a clip name to its record. They are read
 with the restricted unpickler (built-in containers and strings only)."""
 import glob
 import os
 import re
-from typing import Callable, Dict, Optional
+from typing import Callable, Dict
 
 from ..formats.label_files import LabelFileError, load_label_file
 from .base import SPLITS, Conversion, ConversionError, Layout
 
-# (clip name, label record, split) -> manifest record, or None to skip the clip
-RecordBuilder = Callable[[str, dict, str], Optional[dict]]
+# (clip name, label record, split, label file path) -> manifest record
+RecordBuilder = Callable[[str, dict, str, str], dict]
 
 
 def find_label_files(src: str) -> Dict[str, str]:
-    """split -> label file at ``src`` (a folder holding them, or one of the files itself)."""
+    """split -> label file of the set at ``src``: a folder holding one set (``labels.<split>`` or
+    ``labels-<N>.<split>``), or one file of a set, whose siblings of the same prefix complete it."""
     if os.path.isfile(src):
-        suffix = os.path.basename(src).rsplit('.', 1)[-1]
-        return {suffix: src} if os.path.basename(src).startswith('labels') \
-            and suffix in SPLITS else {}
-    found = {}
-    for split in SPLITS:
-        matches = sorted(glob.glob(os.path.join(glob.escape(src), f'labels*.{split}')))
-        if matches:
-            found[split] = matches[0]
-    return found
+        folder, base = os.path.split(src)
+        prefix, _, suffix = base.rpartition('.')
+        if not prefix.startswith('labels') or suffix not in SPLITS:
+            return {}
+    else:
+        folder = src
+        prefixes = sorted({os.path.basename(p).rpartition('.')[0] for split in SPLITS
+                           for p in glob.glob(os.path.join(glob.escape(src), f'labels*.{split}'))})
+        if len(prefixes) > 1:
+            raise ConversionError(f'{src} holds several label file sets {prefixes}; give --src '
+                                  f'one file of the set to convert, e.g. '
+                                  f'{os.path.join(src, prefixes[-1])}.train')
+        if not prefixes:
+            return {}
+        prefix = prefixes[0]
+    return {split: os.path.join(folder, f'{prefix}.{split}') for split in SPLITS
+            if os.path.isfile(os.path.join(folder, f'{prefix}.{split}'))}
 
 
 def label_file_layout(description: str, build: RecordBuilder, clip_name: str) -> Layout:
@@ -47,8 +56,6 @@ def label_file_layout(description: str, build: RecordBuilder, clip_name: str) ->
                 if not pattern.fullmatch(name):
                     raise ConversionError(f'{path}: clip {name!r} does not look like this data '
                                           f'set\'s (expected {clip_name}); wrong data set?')
-                record = build(name, entry, split)
-                if record is not None:
-                    conversion.add(split, record)
+                conversion.add(split, build(name, entry, split, path))
         return conversion
     return Layout(description, lambda src: bool(find_label_files(src)), read)

@@ -7,12 +7,12 @@ the clips whose label is below N, as the MS-ASL subsets are defined. Videos are 
 downloads: ``video`` is ``videos/<youtube id>.mp4`` relative to ``--src``, and the clip is its
 segment ``start_time``..``end_time`` in seconds.
 """
-import json
 import os
 from urllib.parse import parse_qs, urlparse
 
 from ..registry import DATASET_CONVERTERS
-from .base import Conversion, ConversionError, DatasetConverter, Layout
+from .annotation_files import number, read_json
+from .base import Conversion, ConversionError, DatasetConverter, Layout, parse_subset
 
 SUBSETS = (100, 200, 500, 1000)
 SPLIT_FILES = {'train': 'MSASL_train.json', 'dev': 'MSASL_val.json', 'test': 'MSASL_test.json'}
@@ -26,28 +26,18 @@ def _youtube_id(url: str) -> str:
     return parse_qs(parsed.query).get('v', [''])[0]
 
 
-def _load(path: str):
-    try:
-        with open(path, encoding='utf-8') as f:
-            return json.load(f)
-    except json.JSONDecodeError as error:
-        raise ConversionError(f'{path}:{error.lineno}: not valid JSON ({error.msg})') from None
-
-
 def _read(src: str, subset: str = '1000') -> Conversion:
-    if not str(subset).isdigit() or int(subset) not in SUBSETS:
-        raise ConversionError(f'msasl: subset must be one of {SUBSETS}, got {subset!r}')
-    subset = int(subset)
-    classes = _load(os.path.join(src, 'MSASL_classes.json'))
+    subset = parse_subset(subset, SUBSETS, 'msasl')
+    classes = read_json(os.path.join(src, 'MSASL_classes.json'))
     conversion = Conversion()
     for split, name in SPLIT_FILES.items():
-        path = os.path.join(src, name)
-        for index, clip in enumerate(_load(path)):
+        path, empty = os.path.join(src, name), 0
+        for index, clip in enumerate(read_json(path)):
             where = f'{path}: clip {index}'
-            missing = [key for key in REQUIRED if key not in clip]
+            missing = [key for key in REQUIRED if not isinstance(clip, dict) or key not in clip]
             if missing:
                 raise ConversionError(f'{where}: lacks {missing}')
-            label = int(clip['label'])
+            label = int(number(clip['label'], where, 'label'))
             if not 0 <= label < len(classes):
                 raise ConversionError(f'{where}: label {label} outside the {len(classes)} classes')
             if label >= subset:
@@ -55,19 +45,25 @@ def _read(src: str, subset: str = '1000') -> Conversion:
             youtube_id = _youtube_id(clip['url'])
             if not youtube_id:
                 raise ConversionError(f'{where}: no YouTube id in url {clip["url"]!r}')
-            start, end = float(clip['start_time']), float(clip['end_time'])
+            start = number(clip['start_time'], where, 'start_time')
+            end = number(clip['end_time'], where, 'end_time')
+            if end <= start:
+                empty += 1
+                continue
             record = {'id': f'{youtube_id}-{start:.3f}-{end:.3f}', 'dataset': f'msasl{subset}',
                       'split': split, 'video': f'videos/{youtube_id}.mp4', 'start': start,
                       'end': end, 'time_unit': 's', 'language': 'en', 'label': classes[label]}
             if clip.get('signer_id') is not None:
                 record['signer'] = clip['signer_id']
             conversion.add(split, record)
+        if empty:
+            conversion.notes.append(f'{path}: {empty} clips end before they start (skipped)')
     return conversion
 
 
 @DATASET_CONVERTERS.register_module(name='msasl')
 class MSASLConverter(DatasetConverter):
-    name, language = 'msasl', 'en'
+    name = 'msasl'
     options = {'subset': 'number of classes: 100, 200, 500 or 1000 (default)'}
     layouts = [
         Layout('a folder with MSASL_{train,val,test}.json and MSASL_classes.json',

@@ -15,7 +15,7 @@ import os
 from ..registry import DATASET_CONVERTERS
 from .base import Conversion, DatasetConverter, Layout, split_name
 from .label_file_layout import label_file_layout
-from .tables import read_table
+from .annotation_files import read_table
 
 TSV = 'openasl-v1.0.tsv'
 
@@ -41,14 +41,14 @@ def _read_tsv(src: str) -> Conversion:
     return conversion
 
 
-def _from_label_file(name: str, entry: dict, split: str) -> dict:
+def _from_label_file(name: str, entry: dict, split: str, path: str) -> dict:
     return {'id': name.removesuffix('.mp4'), 'dataset': 'openasl', 'split': split,
             'video': entry.get('video_path') or name, 'language': 'en', 'text': entry['text']}
 
 
 @DATASET_CONVERTERS.register_module(name='openasl')
 class OpenASLConverter(DatasetConverter):
-    name, language = 'openasl', 'en'
+    name = 'openasl'
     layouts = [
         Layout(f'{TSV} (the file, or a folder holding it or data/{TSV})',
                lambda src: bool(_tsv_path(src)), _read_tsv),

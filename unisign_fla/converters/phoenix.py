@@ -12,15 +12,16 @@ Layouts at ``--src``:
 * PHOENIX-2014: ``phoenix-2014-multisigner/`` with
   ``annotations/manual/{train,dev,test}.corpus.csv`` (``id|folder|signer|annotation``).
 
-Quirk: the T release's ``video`` column says ``<name>/1/*.png``, but there is no ``1/`` folder;
-the frames are directly in ``<name>/``. The folder that exists is used and the fix reported.
+Quirk: the T release's ``video`` column says ``<name>/1/*.png``, but that release has no ``1/``
+folders; the frames are directly in ``<name>/``, which is what ``video`` names (reported). The
+multi-signer release does have them.
 """
 import os
 
 from ..registry import DATASET_CONVERTERS
 from .base import SPLITS, Conversion, DatasetConverter, Layout
 from .label_file_layout import label_file_layout
-from .tables import read_table
+from .annotation_files import read_table
 
 FRAMES = 'features/fullFrame-210x260px'
 T_CORPUS = 'annotations/manual/PHOENIX-2014-T.{split}.corpus.csv'
@@ -32,28 +33,26 @@ def _has_corpus(pattern: str):
         os.path.isfile(os.path.join(src, pattern.format(split=s))) for s in SPLITS)
 
 
-def _frame_folder(src: str, split: str, column: str) -> tuple:
-    """(the frame folder a ``video``/``folder`` column names, where it really is; whether the
-    missing-``1/`` fix was needed)."""
-    folder = f'{FRAMES}/{split}/{column.strip().removesuffix("*.png").rstrip("/")}'
-    if not os.path.isdir(os.path.join(src, folder)) and folder.endswith('/1') \
-            and os.path.isdir(os.path.join(src, folder[:-2])):
-        return folder[:-2], True
-    return folder, False
+def _frame_folder(split: str, column: str) -> str:
+    """The frame folder a ``video``/``folder`` column names (``<name>/1/*.png``)."""
+    return f'{FRAMES}/{split}/{column.strip().removesuffix("*.png").rstrip("/")}'
 
 
-def _read_corpus(src: str, pattern: str, columns: tuple, build) -> Conversion:
+def _read_corpus(src: str, pattern: str, columns: tuple, build, release_has_1: bool
+                 ) -> Conversion:
     """``build(row, split, video)`` -> record, for every row of the three corpus files."""
     conversion = Conversion()
     for split in SPLITS:
         fixed = 0
-        for _, row in read_table(os.path.join(src, pattern.format(split=split)), '|', columns):
-            video, was_fixed = _frame_folder(src, split, row[columns[1]])
-            fixed += was_fixed
+        for _, row in read_table(os.path.join(src, pattern.format(split=split)), '|', columns,
+                                 quoting=False):
+            video = _frame_folder(split, row[columns[1]])
+            if not release_has_1 and video.endswith('/1'):
+                video, fixed = video[:-2], fixed + 1
             conversion.add(split, build(row, split, video))
         if fixed:
-            conversion.notes.append(f'{split}: {fixed} clips name a <name>/1/ frame folder that '
-                                    f'does not exist; their frames are in <name>/, used instead')
+            conversion.notes.append(f'{split}: {fixed} clips name a <name>/1/ frame folder, which '
+                                    f'the T release does not have; <name>/ used instead')
     return conversion
 
 
@@ -62,7 +61,8 @@ def _read_phoenix2014t(src: str) -> Conversion:
                         lambda row, split, video: {
                             'id': row['name'], 'dataset': 'phoenix2014t', 'split': split,
                             'video': video, 'language': 'de', 'text': row['translation'].strip(),
-                            'gloss': row['orth'].split(), 'signer': row['speaker']})
+                            'gloss': row['orth'].split(), 'signer': row['speaker']},
+                        release_has_1=False)
 
 
 def _read_phoenix2014(src: str) -> Conversion:
@@ -70,10 +70,11 @@ def _read_phoenix2014(src: str) -> Conversion:
                         lambda row, split, video: {
                             'id': row['id'], 'dataset': 'phoenix2014', 'split': split,
                             'video': video, 'language': 'de', 'gloss': row['annotation'].split(),
-                            'signer': row['signer']})
+                            'signer': row['signer']},
+                        release_has_1=True)
 
 
-def _from_gfslt_label(name: str, entry: dict, split: str) -> dict:
+def _from_gfslt_label(name: str, entry: dict, split: str, path: str) -> dict:
     gloss = entry.get('gloss') or ''
     return {'id': os.path.basename(name), 'dataset': 'phoenix2014t', 'split': split,
             'video': name, 'language': 'de', 'text': entry['text'],
@@ -82,7 +83,7 @@ def _from_gfslt_label(name: str, entry: dict, split: str) -> dict:
 
 @DATASET_CONVERTERS.register_module(name='phoenix2014t')
 class Phoenix2014TConverter(DatasetConverter):
-    name, language = 'phoenix2014t', 'de'
+    name = 'phoenix2014t'
     layouts = [
         Layout('the PHOENIX-2014-T release root, with annotations/manual/'
                'PHOENIX-2014-T.{train,dev,test}.corpus.csv', _has_corpus(T_CORPUS),
@@ -94,7 +95,7 @@ class Phoenix2014TConverter(DatasetConverter):
 
 @DATASET_CONVERTERS.register_module(name='phoenix2014')
 class Phoenix2014Converter(DatasetConverter):
-    name, language = 'phoenix2014', 'de'
+    name = 'phoenix2014'
     layouts = [
         Layout('the phoenix-2014-multisigner folder, with annotations/manual/'
                '{train,dev,test}.corpus.csv', _has_corpus(MULTISIGNER_CORPUS), _read_phoenix2014),

@@ -4,7 +4,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional
 
-from ..formats.manifest import write_manifest
+from ..formats.manifest import validate_record, write_manifest
 from ..registry import DATASET_CONVERTERS
 from .base import Conversion, ConversionError
 from .clip_ids import assign_safe_ids
@@ -46,10 +46,13 @@ def convert_dataset(name: str, src: str, out: str, poses: Optional[str] = None,
         conversion.notes.append(f'{changed} ids were not filesystem-safe: replaced, the '
                                 f'original kept in original_id')
     missing = link_keypoints(conversion.splits, poses) if poses else []
+    for split, records in conversion.splits.items():   # all valid before any file is written
+        for record in records:
+            clip = record.get('original_id', record['id'])
+            validate_record(record, f'{name} {split} clip {clip!r}')
     manifests = {}
-    for split, records in conversion.splits.items():
-        if records:
-            manifests[split] = os.path.join(out, f'{split}.jsonl')
-            write_manifest(records, manifests[split])
+    for split, records in conversion.splits.items():   # empty splits too: no stale file stays
+        manifests[split] = os.path.join(out, f'{split}.jsonl')
+        write_manifest(records, manifests[split])
     counts = {split: len(records) for split, records in conversion.splits.items()}
     return ConversionSummary(counts, conversion.notes, manifests, missing)

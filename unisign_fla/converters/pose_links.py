@@ -3,8 +3,11 @@
 precomputed`` skips pose estimation.
 
 A clip's keypoint file is found by name: the stem of its video (or frame folder), else its
-original id, anywhere under DIR. Where one stem occurs in several folders (PHOENIX ships
-``<split>/<name>.pose``), the file under a folder named like the clip's split wins.
+original id, anywhere under DIR; a clip that is a segment of a longer video only takes a file
+named like that video (a file named like the clip would hold the clip's frames, not the
+video's, which is what the importers expect for segments). Where one stem occurs in several
+folders (PHOENIX ships ``<split>/<name>.pose``), the file under a folder named like the clip's
+split wins.
 """
 import os
 from typing import Dict, List
@@ -37,8 +40,9 @@ def link_keypoints(splits: Dict[str, List[dict]], poses_dir: str) -> List[str]:
     index, missing = index_keypoint_files(poses_dir), []
     for split, records in splits.items():
         for record in records:
-            candidates = (index.get(_clip_stem(record))
-                          or index.get(record.get('original_id', record['id']), []))
+            candidates = index.get(_clip_stem(record), [])
+            if not candidates and 'start' not in record:
+                candidates = index.get(record.get('original_id', record['id']), [])
             in_split = [p for p in candidates
                         if split in os.path.dirname(p).split(os.sep)]
             chosen = (in_split or candidates)[:1]

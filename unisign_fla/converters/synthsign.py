@@ -24,7 +24,7 @@ def _read(src: str) -> Conversion:
 
 @DATASET_CONVERTERS.register_module(name='synthsign')
 class SynthSignConverter(DatasetConverter):
-    name, language = 'synthsign', 'en'
+    name = 'synthsign'
     layouts = [
         Layout('a folder written by data_prep/synthsign.py (manifests/{train,dev,test}.jsonl)',
                lambda src: all(os.path.isfile(_manifest(src, s)) for s in SPLITS), _read),

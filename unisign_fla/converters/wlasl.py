@@ -13,11 +13,12 @@ Layouts at ``--src``:
 Quirk: ``nslt_2000.json`` lists ids that v0.3 lacks, and a subset's instances can be missing
 from its nslt file; both are reported. The v0.3 JSON decides what is converted.
 """
-import json
 import os
 
 from ..registry import DATASET_CONVERTERS
-from .base import Conversion, ConversionError, DatasetConverter, Layout, split_name
+from .annotation_files import read_json
+from .base import Conversion, ConversionError, DatasetConverter, Layout, parse_subset, \
+    split_name
 from .label_file_layout import label_file_layout
 
 SUBSETS = (100, 300, 1000, 2000)
@@ -33,20 +34,12 @@ def _json_path(src: str) -> str:
     return ''
 
 
-def _load_json(path: str):
-    try:
-        with open(path, encoding='utf-8') as f:
-            return json.load(f)
-    except json.JSONDecodeError as error:
-        raise ConversionError(f'{path}:{error.lineno}: not valid JSON ({error.msg})') from None
-
-
 def _compare_with_nslt(folder: str, subset: int, converted: set, conversion: Conversion):
     for candidate in (f'nslt_{subset}.json', os.path.join('code', 'I3D', 'preprocess',
                                                             f'nslt_{subset}.json')):
         path = os.path.join(folder, candidate)
         if os.path.isfile(path):
-            listed = set(_load_json(path))
+            listed = set(read_json(path))
             only_nslt, only_v03 = sorted(listed - converted), sorted(converted - listed)
             if only_nslt or only_v03:
                 conversion.notes.append(
@@ -57,10 +50,8 @@ def _compare_with_nslt(folder: str, subset: int, converted: set, conversion: Con
 
 
 def _read_v03(src: str, subset: str = '2000') -> Conversion:
-    if not str(subset).isdigit() or int(subset) not in SUBSETS:
-        raise ConversionError(f'wlasl: subset must be one of {SUBSETS}, got {subset!r}')
-    subset, path = int(subset), _json_path(src)
-    entries = _load_json(path)
+    subset, path = parse_subset(subset, SUBSETS, 'wlasl'), _json_path(src)
+    entries = read_json(path)
     if not isinstance(entries, list):
         raise ConversionError(f'{path}: expected a list of {{gloss, instances}}')
     conversion, folder, missing_videos = Conversion(), os.path.dirname(path), 0
@@ -70,7 +61,7 @@ def _read_v03(src: str, subset: str = '2000') -> Conversion:
             raise ConversionError(f'{path}: entry {index} lacks gloss / instances')
         for number, instance in enumerate(entry['instances']):
             where = f'{path}: gloss {entry["gloss"]!r} instance {number}'
-            if 'video_id' not in instance or 'split' not in instance:
+            if not isinstance(instance, dict) or not {'video_id', 'split'} <= set(instance):
                 raise ConversionError(f'{where}: lacks video_id / split')
             video = f'videos/{instance["video_id"]}.mp4'
             missing_videos += has_videos and not os.path.isfile(os.path.join(folder, video))
@@ -91,19 +82,23 @@ def _read_v03(src: str, subset: str = '2000') -> Conversion:
     return conversion
 
 
-def _from_label_file(name: str, entry: dict, split: str) -> dict:
-    return {'id': name, 'dataset': 'wlasl2000', 'split': split,
+def _from_label_file(name: str, entry: dict, split: str, path: str) -> dict:
+    """Uni-Sign names its subsets ``labels-<N>.<split>``; plain ``labels.*`` is WLASL-2000."""
+    prefix = os.path.basename(path).rpartition('.')[0]
+    subset = prefix.split('-', 1)[1] if '-' in prefix else '2000'
+    return {'id': name, 'dataset': f'wlasl{subset}', 'split': split,
             'video': entry.get('video_path') or f'{name}.mp4', 'language': 'en',
             'label': entry['text']}
 
 
 @DATASET_CONVERTERS.register_module(name='wlasl')
 class WLASLConverter(DatasetConverter):
-    name, language = 'wlasl', 'en'
+    name = 'wlasl'
     options = {'subset': 'number of glosses: 100, 300, 1000 or 2000 (default)'}
     layouts = [
         Layout(f'{JSON_NAME} (the file, or a folder holding it or start_kit/{JSON_NAME})',
                lambda src: bool(_json_path(src)), _read_v03),
-        label_file_layout("Uni-Sign's label files labels.{train,dev,test} (WLASL-2000)",
+        label_file_layout("Uni-Sign's label files labels.{train,dev,test} (WLASL-2000) or "
+                          "labels-<N>.*",
                           _from_label_file, r'\d+'),
     ]
