@@ -29,6 +29,11 @@ def test_counts_and_valid_manifests(tmp_path, dataset, folder):
     assert first['language'] == language
     target = {'wlasl': 'label'}.get(dataset, 'text')
     assert first[target]
+    # video: Uni-Sign's '<clip>.mp4'; GFSLT-VLP's '<split>/<clip>' frame folder
+    if dataset == 'phoenix2014t':
+        assert first['video'] == f'{first["split"]}/{first["id"]}'
+    else:
+        assert first['video'] == first.get('original_id', first['id']) + '.mp4'
 
 
 def test_openasl_ids_are_made_safe_and_the_original_kept(tmp_path):
