@@ -2,8 +2,8 @@
 
 mediapipe 0.10.21 is the last release whose wheel ships the Holistic models (later releases
 download them), so it needs no model files: useful where no RTMPose weights can be fetched, and
-for a first look at a new dataset. It is less accurate on hands than RTMW; for published numbers
-prefer ``rtmpose``. Install (its metadata pins numpy<2, which this toolkit does not need)::
+for a first look at a new dataset. Uni-Sign's published numbers use RTMPose keypoints: to compare
+with them, use ``rtmpose``. Install (its metadata pins numpy<2, which this toolkit does not need)::
 
     pip install -e .[mediapipe] && pip install --no-deps mediapipe==0.10.21
 
