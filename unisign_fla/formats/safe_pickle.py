@@ -11,6 +11,7 @@ scalars come back as Python numbers. Anything else is refused with the file's na
 """
 import gzip
 import io
+import math
 import os
 import pickle
 from typing import Any
@@ -76,7 +77,7 @@ class _ArraySpec:
         self.fill(state[2], state[1], state[4], state[3])
 
     def to_array(self) -> np.ndarray:
-        count = int(np.prod(self.shape))
+        count = math.prod(self.shape)   # exact: numpy's product would wrap around
         if len(self.data) != count * self.dtype.itemsize:
             raise UnsafePickleError(f'array of shape {self.shape} {self.dtype} needs '
                                     f'{count * self.dtype.itemsize} bytes, got {len(self.data)}')
