@@ -72,6 +72,15 @@ def first_existing(root: str, candidates) -> str:
     return next((c for c in candidates if os.path.exists(os.path.join(root, c))), '')
 
 
+def annotation_file(src: str, suffixes: tuple, candidates) -> str:
+    """``--src`` itself when it is a file ending in one of ``suffixes``; else the first of
+    ``candidates`` (relative to ``--src``) that exists; else ''."""
+    if os.path.isfile(src):
+        return src if src.endswith(suffixes) else ''
+    found = first_existing(src, candidates)
+    return os.path.join(src, found) if found else ''
+
+
 def parse_subset(value, allowed, dataset: str) -> int:
     """A ``subset=N`` option, one of ``allowed``."""
     if not str(value).isdigit() or int(value) not in allowed:

@@ -13,19 +13,14 @@ import os
 
 from ..registry import DATASET_CONVERTERS
 from .annotation_files import read_json, read_table
-from .base import Conversion, ConversionError, DatasetConverter, Layout
+from .base import Conversion, ConversionError, DatasetConverter, Layout, annotation_file
 
 NAMES = ('CSL_News_Labels.json', 'CSL_News_Labels.csv')
 
 
 def _labels_path(src: str) -> str:
-    if os.path.isfile(src) and src.endswith(('.json', '.csv')):
-        return src
-    for folder in ('', os.path.join('data', 'train')):
-        for name in NAMES:
-            if os.path.isfile(os.path.join(src, folder, name)):
-                return os.path.join(src, folder, name)
-    return ''
+    return annotation_file(src, ('.json', '.csv'), [os.path.join(folder, name) for folder in (
+        '', os.path.join('data', 'train')) for name in NAMES])
 
 
 def _rows(path: str) -> list:

@@ -13,7 +13,7 @@ inside shards, so the manifest ``id`` replaces them and ``original_id`` keeps th
 import os
 
 from ..registry import DATASET_CONVERTERS
-from .base import Conversion, DatasetConverter, Layout, split_name
+from .base import Conversion, DatasetConverter, Layout, annotation_file, split_name
 from .label_file_layout import label_file_layout
 from .annotation_files import read_table
 
@@ -21,12 +21,7 @@ TSV = 'openasl-v1.0.tsv'
 
 
 def _tsv_path(src: str) -> str:
-    if os.path.isfile(src) and src.endswith('.tsv'):
-        return src
-    for candidate in (TSV, os.path.join('data', TSV)):
-        if os.path.isfile(os.path.join(src, candidate)):
-            return os.path.join(src, candidate)
-    return ''
+    return annotation_file(src, ('.tsv',), (TSV, os.path.join('data', TSV)))
 
 
 def _read_tsv(src: str) -> Conversion:

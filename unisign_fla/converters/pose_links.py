@@ -14,8 +14,6 @@ from typing import Dict, List
 
 from ..extraction.backends.precomputed import KEYPOINT_IMPORTERS
 
-POSE_SUFFIXES = ('.pkl', '.pose', '.npy')
-
 
 def index_keypoint_files(poses_dir: str) -> Dict[str, List[str]]:
     """stem -> absolute paths of keypoint files under ``poses_dir``."""
@@ -23,7 +21,7 @@ def index_keypoint_files(poses_dir: str) -> Dict[str, List[str]]:
     for folder, _, files in os.walk(poses_dir):
         for name in sorted(files):
             stem, suffix = os.path.splitext(name)
-            if suffix.lower() in POSE_SUFFIXES and suffix.lower() in KEYPOINT_IMPORTERS:
+            if suffix.lower() in KEYPOINT_IMPORTERS:
                 index.setdefault(stem, []).append(os.path.abspath(os.path.join(folder, name)))
     return index
 

@@ -17,8 +17,8 @@ import os
 
 from ..registry import DATASET_CONVERTERS
 from .annotation_files import read_json
-from .base import Conversion, ConversionError, DatasetConverter, Layout, parse_subset, \
-    split_name
+from .base import Conversion, ConversionError, DatasetConverter, Layout, annotation_file, \
+    parse_subset, split_name
 from .label_file_layout import label_file_layout
 
 SUBSETS = (100, 300, 1000, 2000)
@@ -26,12 +26,7 @@ JSON_NAME = 'WLASL_v0.3.json'
 
 
 def _json_path(src: str) -> str:
-    if os.path.isfile(src) and src.endswith('.json'):
-        return src
-    for candidate in (JSON_NAME, os.path.join('start_kit', JSON_NAME)):
-        if os.path.isfile(os.path.join(src, candidate)):
-            return os.path.join(src, candidate)
-    return ''
+    return annotation_file(src, ('.json',), (JSON_NAME, os.path.join('start_kit', JSON_NAME)))
 
 
 def _compare_with_nslt(folder: str, subset: int, converted: set, conversion: Conversion):
