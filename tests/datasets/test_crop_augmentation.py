@@ -44,3 +44,27 @@ def test_brightness_only_scales_pixels():
 def test_bad_spread_is_refused(kwargs):
     with pytest.raises(ValueError, match=next(iter(kwargs))):
         RandomCropColorJitter(**kwargs)
+
+
+def test_one_colour_map_equals_the_four_steps_in_turn(monkeypatch):
+    """The per-crop affine map gives what brightness, gains, saturation and contrast give when
+    applied one after another in float (to within rounding)."""
+    rng = np.random.default_rng(3)
+    crops = rng.integers(0, 256, (6, 64, 64, 3), dtype=np.uint8)
+    jitter = RandomCropColorJitter(brightness=0.3, contrast=0.25, saturation=0.2,
+                                   channel_gain=0.15)
+    factors = {spread: rng.uniform(1 - spread, 1 + spread, (6, *shape)).astype(np.float32)
+               for spread, shape in ((0.3, (1,)), (0.15, (3,)), (0.2, (1, 1)), (0.25, (1, 1)))}
+    monkeypatch.setattr(jitter, '_factors', lambda num, spread, *shape: factors[spread])
+    after = jitter({'left_hand': {'crops': crops}, 'right_hand': {'crops': crops[:0]}})
+
+    luma = np.array([0.299, 0.587, 0.114], np.float32)
+    x = crops.astype(np.float32) * (factors[0.3] * factors[0.15])[:, None, None, :]
+    grey = (x @ luma)[..., None]
+    x = grey + (x - grey) * factors[0.2].reshape(6, 1, 1, 1)
+    mean = grey.mean(axis=(1, 2), keepdims=True)
+    x = mean + (x - mean) * factors[0.25].reshape(6, 1, 1, 1)
+    expected = np.clip(np.round(x), 0, 255)
+    assert after['left_hand']['crops'].dtype == np.uint8
+    assert np.abs(after['left_hand']['crops'] - expected).max() <= 1
+    assert (after['left_hand']['crops'] != crops).mean() > 0.9
