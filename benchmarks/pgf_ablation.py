@@ -22,7 +22,9 @@ Reported per variant: the per-seed scores, their mean and spread (max - min over
 mean PGF gate over the last 50 training iterations, and for ISLR the top-1 on the minimal-pair
 clips alone (``islr_pairs_top1``: 50 % is chance). Data are prepared as by
 ``tools/quickstart.py`` (skipped if present); a run whose ``metrics.json`` exists is reused
-(its folder, e.g. ``islr_pgf_crops1_it1000_seed0``, names what it was trained with).
+(its folder, e.g. ``islr_pgf_crops1_it1000_seed0``, names what it was trained with), and one
+that was stopped resumes from its last checkpoint (saved every ``--checkpoint-interval``
+iterations), so a long ablation can be spread over several time-limited jobs.
 ``--crop-fraction`` overrides the share of frames that score-aware sampling gives a crop (the
 RGB variants' configs set it); ``--jobs`` trains that many runs at once (a GPU machine has the
 cores and memory for several of these small models).
@@ -70,6 +72,8 @@ def parse_args(argv=None):
                         help='score-aware sampling fraction for the RGB variants '
                              '(default: as in their configs)')
     parser.add_argument('--jobs', type=int, default=1, help='runs trained at the same time')
+    parser.add_argument('--checkpoint-interval', type=int, default=250,
+                        help='iterations between the checkpoints a stopped run resumes from')
     parser.add_argument('--cfg-options', nargs='+', default=[],
                         help='passed to every train and test run (e.g. data loader workers)')
     return parser.parse_args(argv)
@@ -87,6 +91,12 @@ def crop_fraction_options(config: str, fraction) -> list:
             if step['type'] == 'ScoreAwareCropSampling']
 
 
+def checkpoint_options(interval: int) -> list:
+    """Save every ``interval`` iterations (and the last), keeping only the newest file."""
+    return [f'default_hooks.checkpoint.interval={interval}',
+            'default_hooks.checkpoint.max_keep_ckpts=1']
+
+
 def minimal_pair_top1(predictions_file: str, data_dir: str) -> float:
     """Top-1 (%) over the clips of SynthSign's palm/back minimal pairs: their keypoints are
     identical, so a model that does not use RGB is at chance (50 %) on them."""
@@ -101,7 +111,8 @@ def minimal_pair_top1(predictions_file: str, data_dir: str) -> float:
 
 def mean_gate(work_dir: str, last: int = 50):
     """Mean logged ``pgf_gate`` over the last ``last`` training iterations (None: pose only)."""
-    gates = sorted(logged_scalars(work_dir, 'pgf_gate'))
+    # A resumed run logs again the iterations after its checkpoint: the later log wins.
+    gates = sorted(dict(logged_scalars(work_dir, 'pgf_gate')).items())
     if not gates:
         return None
     return statistics.fmean(value for _, value in gates[-last:])
@@ -125,9 +136,14 @@ def train_and_test(variant: str, task: str, seed: int, iters: int, args, timings
     if osp.exists(metrics_file):
         print(f'[{TAG}] {step}: reusing {metrics_file}', flush=True)
     else:
-        run(f'{step}_train', ['tools/train.py', config, '--work-dir', osp.abspath(run_dir),
-                              '--cfg-options', *options, *iters_options(iters)],
-            osp.join(args.work_dir, 'logs'), timings, TAG)
+        checkpoint = (last_checkpoint(run_dir)
+                      if osp.exists(osp.join(run_dir, 'last_checkpoint')) else None)
+        if checkpoint is None or osp.basename(checkpoint) != f'iter_{iters}.pth':
+            resume = ['--resume'] if checkpoint else []
+            run(f'{step}_train', ['tools/train.py', config, '--work-dir', osp.abspath(run_dir),
+                                  *resume, '--cfg-options', *options, *iters_options(iters),
+                                  *checkpoint_options(args.checkpoint_interval)],
+                osp.join(args.work_dir, 'logs'), timings, TAG)
         run(f'{step}_test', ['tools/test.py', config, last_checkpoint(run_dir), '--work-dir',
                              osp.abspath(run_dir), '--out-dir',
                              osp.abspath(osp.dirname(metrics_file)), '--cfg-options', *options],

@@ -31,13 +31,14 @@ METRICS = Registry('metric', parent=MMENGINE_METRICS, scope='unisign_fla',
                    locations=['unisign_fla.evaluation'])
 HOOKS = Registry('hook', parent=MMENGINE_HOOKS, scope='unisign_fla',
                  locations=['unisign_fla.engine'])
+LOOPS = Registry('loop', parent=MMENGINE_LOOPS, scope='unisign_fla',
+                 locations=['unisign_fla.engine'])
 # Children with nothing of ours yet: they let mmengine resolve the scope without warnings, and
-# give extensions (a custom optimiser, loop or schedule) a place to register.
+# give extensions (a custom optimiser or schedule) a place to register.
 OPTIMIZERS = Registry('optimizer', parent=MMENGINE_OPTIMIZERS, scope='unisign_fla')
 OPTIM_WRAPPERS = Registry('optim_wrapper', parent=MMENGINE_OPTIM_WRAPPERS, scope='unisign_fla')
 PARAM_SCHEDULERS = Registry('parameter scheduler', parent=MMENGINE_PARAM_SCHEDULERS,
                             scope='unisign_fla')
-LOOPS = Registry('loop', parent=MMENGINE_LOOPS, scope='unisign_fla')
 # Pose estimators used by tools/extract_pose.py (not an mmengine concept, so no parent).
 POSE_BACKENDS = Registry('pose backend', scope='unisign_fla',
                          locations=['unisign_fla.extraction.backends'])

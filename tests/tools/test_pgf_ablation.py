@@ -40,3 +40,61 @@ def test_minimal_pair_top1_scores_only_the_pair_clips(tmp_path):
                                    for ref, hyp in rows))
     assert pgf_ablation.minimal_pair_top1(str(predictions), str(tmp_path)) == pytest.approx(
         200 / 3)
+
+
+def _ablation_commands(tmp_path, monkeypatch, checkpoint_iter=None, tested=False):
+    """The tools that ``train_and_test`` runs for a 1,000-iteration SLT pose-only run whose
+    folder has a checkpoint of ``checkpoint_iter`` (None: no folder) and, if ``tested``, its
+    test metrics."""
+    run_dir = tmp_path / 'work' / 'slt_pose_only_it1000_seed0'
+    if checkpoint_iter is not None:
+        run_dir.mkdir(parents=True)
+        (run_dir / 'last_checkpoint').write_text(str(run_dir / f'iter_{checkpoint_iter}.pth'))
+    if tested:
+        (run_dir / 'test').mkdir()
+        (run_dir / 'test' / 'metrics.json').write_text('{"bleu4": 12.5}')
+    commands = []
+
+    def fake_run(step, command, *_):
+        commands.append(command)
+        if command[0] == 'tools/train.py':
+            run_dir.mkdir(parents=True, exist_ok=True)
+            (run_dir / 'last_checkpoint').write_text(str(run_dir / 'iter_1000.pth'))
+        else:
+            (run_dir / 'test').mkdir(parents=True, exist_ok=True)
+            (run_dir / 'test' / 'metrics.json').write_text('{"bleu4": 12.5}')
+
+    monkeypatch.setattr(pgf_ablation, 'run', fake_run)
+    args = pgf_ablation.parse_args(['--work-dir', str(tmp_path / 'work'), '--data-dir',
+                                    str(tmp_path / 'data'), '--checkpoint-interval', '250'])
+    result = pgf_ablation.train_and_test('pose_only', 'slt', 0, 1000, args, {})
+    assert result == {'score': 12.5, 'gate': None}
+    return commands
+
+
+@pytest.mark.parametrize('checkpoint_iter, trains, resumes', [
+    (None, True, False), (500, True, True), (1000, False, False)])
+def test_a_stopped_run_resumes_and_a_trained_one_is_only_tested(tmp_path, monkeypatch,
+                                                                 checkpoint_iter, trains, resumes):
+    commands = _ablation_commands(tmp_path, monkeypatch, checkpoint_iter)
+    assert [command[0] for command in commands] == (
+        ['tools/train.py'] if trains else []) + ['tools/test.py']
+    assert commands[-1][2].endswith('iter_1000.pth')
+    if trains:
+        assert ('--resume' in commands[0]) == resumes
+        assert 'default_hooks.checkpoint.interval=250' in commands[0]
+
+
+def test_a_tested_run_is_reused(tmp_path, monkeypatch):
+    assert _ablation_commands(tmp_path, monkeypatch, 1000, tested=True) == []
+
+
+def test_mean_gate_counts_each_iteration_once_the_resumed_log_winning(tmp_path):
+    for stamp, iterations, gate in (('20261101_100000', range(1, 81), 0.1),
+                                    ('20261101_110000', range(51, 101), 0.3)):
+        vis = tmp_path / stamp / 'vis_data'
+        vis.mkdir(parents=True)
+        (vis / 'scalars.json').write_text(''.join(
+            json.dumps({'iter': i, 'pgf_gate': gate}) + '\n' for i in iterations))
+    assert pgf_ablation.mean_gate(str(tmp_path), last=60) == pytest.approx(
+        (10 * 0.1 + 50 * 0.3) / 60)

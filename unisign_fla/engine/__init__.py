@@ -1,10 +1,11 @@
 """Training-engine glue for mmengine: safe checkpoints, CPU distributed set-up."""
 from .checkpoint import allow_mmengine_checkpoint_types, load_checkpoint_state_dict
 from .distributed import prepare_cpu_distributed
+from .resumable_train_loop import ResumableIterBasedTrainLoop
 from .run_config import load_run_config
 from .safe_checkpoint_hook import WeightsOnlyCheckpointHook
 from .training_log import logged_scalars
 
 __all__ = ['allow_mmengine_checkpoint_types', 'load_checkpoint_state_dict',
-           'prepare_cpu_distributed', 'load_run_config', 'WeightsOnlyCheckpointHook',
-           'logged_scalars']
+           'prepare_cpu_distributed', 'load_run_config', 'ResumableIterBasedTrainLoop',
+           'WeightsOnlyCheckpointHook', 'logged_scalars']

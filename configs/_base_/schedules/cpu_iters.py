@@ -1,8 +1,10 @@
 # Iteration-based schedule for CPU runs with a known time budget (the quick start, tests):
-# fp32 AdamW, short linear warm-up, cosine to 0, grad clip 1.0.
+# fp32 AdamW, short linear warm-up, cosine to 0, grad clip 1.0. A resumed run skips the batches it
+# already trained on by index instead of loading them again (ResumableIterBasedTrainLoop).
 max_iters = 1000
 val_interval = 1000
-train_cfg = dict(type='IterBasedTrainLoop', max_iters=max_iters, val_interval=val_interval)
+train_cfg = dict(type='ResumableIterBasedTrainLoop', max_iters=max_iters,
+                 val_interval=val_interval)
 val_cfg = dict(type='ValLoop')
 test_cfg = dict(type='TestLoop')
 optim_wrapper = dict(
