@@ -41,7 +41,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 sys.path.insert(0, osp.join(REPO, 'tools'))
-from quickstart import iters_options, last_checkpoint, prepare_data, run  # noqa: E402
+from quickstart import iters_options, prepare_data, run  # noqa: E402
 
 from mmengine.config import Config  # noqa: E402
 
@@ -56,6 +56,7 @@ EXTRA_OPTIONS = {'reference_gate': ['model.encoder.rgb.fusion.gate=reference']}
 METRIC = {'slt': ('bleu4', 'slt_bleu4'), 'islr': ('top1_instance', 'islr_top1')}
 SHARDS = {'slt': 'shards', 'islr': 'shards_islr'}
 TAG = 'pgf_ablation'
+GATE_LOG_INTERVAL = 10
 
 
 def parse_args(argv=None):
@@ -92,9 +93,23 @@ def crop_fraction_options(config: str, fraction) -> list:
 
 
 def checkpoint_options(interval: int) -> list:
-    """Save every ``interval`` iterations (and the last), keeping only the newest file."""
+    """Save every ``interval`` iterations (and the last), keeping the newest two files: mmengine
+    deletes the oldest before it writes the new one, so the one ``last_checkpoint`` names stays
+    whole while a run is stopped mid-save."""
     return [f'default_hooks.checkpoint.interval={interval}',
-            'default_hooks.checkpoint.max_keep_ckpts=1']
+            'default_hooks.checkpoint.max_keep_ckpts=2']
+
+
+def saved_checkpoint(run_dir: str):
+    """The checkpoint a run's ``last_checkpoint`` names, looked up in ``run_dir`` (so a work dir
+    that moved still resumes), or None if there is none or it is gone."""
+    pointer = osp.join(run_dir, 'last_checkpoint')
+    if not osp.exists(pointer):
+        return None
+    with open(pointer) as f:
+        name = osp.basename(f.read().strip())
+    checkpoint = osp.join(run_dir, name)
+    return checkpoint if name and osp.isfile(checkpoint) else None
 
 
 def minimal_pair_top1(predictions_file: str, data_dir: str) -> float:
@@ -109,13 +124,13 @@ def minimal_pair_top1(predictions_file: str, data_dir: str) -> float:
     return 100.0 * sum(row['hypothesis'] == row['reference'] for row in rows) / len(rows)
 
 
-def mean_gate(work_dir: str, last: int = 50):
-    """Mean logged ``pgf_gate`` over the last ``last`` training iterations (None: pose only)."""
+def mean_gate(work_dir: str, iters: int, last: int = 50):
+    """Mean PGF gate over the run's last ``last`` iterations (None: pose only). mmengine logs
+    the gate's value at every ``GATE_LOG_INTERVAL``-th iteration, not averaged."""
     # A resumed run logs again the iterations after its checkpoint: the later log wins.
-    gates = sorted(dict(logged_scalars(work_dir, 'pgf_gate')).items())
-    if not gates:
-        return None
-    return statistics.fmean(value for _, value in gates[-last:])
+    gates = dict(logged_scalars(work_dir, 'pgf_gate'))
+    window = [value for iteration, value in gates.items() if iteration > iters - last]
+    return statistics.fmean(window) if window else None
 
 
 def train_and_test(variant: str, task: str, seed: int, iters: int, args, timings: dict) -> dict:
@@ -136,21 +151,22 @@ def train_and_test(variant: str, task: str, seed: int, iters: int, args, timings
     if osp.exists(metrics_file):
         print(f'[{TAG}] {step}: reusing {metrics_file}', flush=True)
     else:
-        checkpoint = (last_checkpoint(run_dir)
-                      if osp.exists(osp.join(run_dir, 'last_checkpoint')) else None)
+        checkpoint = saved_checkpoint(run_dir)
         if checkpoint is None or osp.basename(checkpoint) != f'iter_{iters}.pth':
-            resume = ['--resume'] if checkpoint else []
+            resume = ['--resume', osp.abspath(checkpoint)] if checkpoint else []
             run(f'{step}_train', ['tools/train.py', config, '--work-dir', osp.abspath(run_dir),
                                   *resume, '--cfg-options', *options, *iters_options(iters),
-                                  *checkpoint_options(args.checkpoint_interval)],
+                                  *checkpoint_options(args.checkpoint_interval),
+                                  f'default_hooks.logger.interval={GATE_LOG_INTERVAL}'],
                 osp.join(args.work_dir, 'logs'), timings, TAG)
-        run(f'{step}_test', ['tools/test.py', config, last_checkpoint(run_dir), '--work-dir',
+        final = osp.abspath(osp.join(run_dir, f'iter_{iters}.pth'))
+        run(f'{step}_test', ['tools/test.py', config, final, '--work-dir',
                              osp.abspath(run_dir), '--out-dir',
                              osp.abspath(osp.dirname(metrics_file)), '--cfg-options', *options],
             osp.join(args.work_dir, 'logs'), timings, TAG)
     with open(metrics_file) as f:
         metrics = json.load(f)
-    result = {'score': metrics[METRIC[task][0]], 'gate': mean_gate(run_dir)}
+    result = {'score': metrics[METRIC[task][0]], 'gate': mean_gate(run_dir, iters)}
     if task == 'islr':
         result['pairs'] = minimal_pair_top1(
             osp.join(osp.dirname(metrics_file), 'predictions.jsonl'), args.data_dir)

@@ -66,5 +66,8 @@ def test_one_colour_map_equals_the_four_steps_in_turn(monkeypatch):
     x = mean + (x - mean) * factors[0.25].reshape(6, 1, 1, 1)
     expected = np.clip(np.round(x), 0, 255)
     assert after['left_hand']['crops'].dtype == np.uint8
-    assert np.abs(after['left_hand']['crops'] - expected).max() <= 1
+    difference = np.abs(after['left_hand']['crops'] - expected)
+    # OpenCV maps 8-bit images in fixed point: a pixel now and then is one level off.
+    assert difference.max() <= 1 and (difference == 0).mean() > 0.9
+    assert after['right_hand']['crops'].shape == (0, 64, 64, 3)
     assert (after['left_hand']['crops'] != crops).mean() > 0.9

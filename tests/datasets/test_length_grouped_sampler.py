@@ -58,16 +58,16 @@ def test_dataset_without_lengths_is_rejected():
         LengthGroupedSampler(list(range(5)), batch_size=2, seed=0)
 
 
-def test_skip_batches_starts_the_infinite_stream_later():
+def test_skip_indices_starts_the_infinite_stream_later():
     lengths = [(i * 13) % 50 + 5 for i in range(40)]
     full = iter(LengthGroupedSampler(_Clips(lengths), batch_size=4, seed=1, infinite=True))
-    expected = [next(full) for _ in range(120)][4 * 13:]       # across an epoch boundary
+    expected = [next(full) for _ in range(120)][52:]            # across an epoch boundary
     skipping = LengthGroupedSampler(_Clips(lengths), batch_size=4, seed=1, infinite=True)
-    assert skipping.can_skip_batches
-    skipping.skip_batches(13)
+    assert skipping.can_skip_indices
+    skipping.skip_indices(52)
     stream = iter(skipping)
     assert [next(stream) for _ in range(len(expected))] == expected
     finite = LengthGroupedSampler(_Clips(lengths), batch_size=4, seed=1)
-    assert not finite.can_skip_batches
+    assert not finite.can_skip_indices
     with pytest.raises(ValueError, match='infinite'):
-        finite.skip_batches(1)
+        finite.skip_indices(4)

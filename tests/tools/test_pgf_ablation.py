@@ -42,14 +42,19 @@ def test_minimal_pair_top1_scores_only_the_pair_clips(tmp_path):
         200 / 3)
 
 
-def _ablation_commands(tmp_path, monkeypatch, checkpoint_iter=None, tested=False):
+def _ablation_commands(tmp_path, monkeypatch, checkpoint_iter=None, file_kept=True,
+                       tested=False):
     """The tools that ``train_and_test`` runs for a 1,000-iteration SLT pose-only run whose
-    folder has a checkpoint of ``checkpoint_iter`` (None: no folder) and, if ``tested``, its
-    test metrics."""
+    ``last_checkpoint`` names ``iter_<checkpoint_iter>.pth`` (None: no run folder) under the
+    path the work dir had before it moved; the file is there if ``file_kept``; the test metrics
+    are there if ``tested``."""
     run_dir = tmp_path / 'work' / 'slt_pose_only_it1000_seed0'
     if checkpoint_iter is not None:
         run_dir.mkdir(parents=True)
-        (run_dir / 'last_checkpoint').write_text(str(run_dir / f'iter_{checkpoint_iter}.pth'))
+        name = f'iter_{checkpoint_iter}.pth'
+        (run_dir / 'last_checkpoint').write_text(f'/old/work/{run_dir.name}/{name}')
+        if file_kept:
+            (run_dir / name).write_bytes(b'weights')
     if tested:
         (run_dir / 'test').mkdir()
         (run_dir / 'test' / 'metrics.json').write_text('{"bleu4": 12.5}')
@@ -59,6 +64,7 @@ def _ablation_commands(tmp_path, monkeypatch, checkpoint_iter=None, tested=False
         commands.append(command)
         if command[0] == 'tools/train.py':
             run_dir.mkdir(parents=True, exist_ok=True)
+            (run_dir / 'iter_1000.pth').write_bytes(b'weights')
             (run_dir / 'last_checkpoint').write_text(str(run_dir / 'iter_1000.pth'))
         else:
             (run_dir / 'test').mkdir(parents=True, exist_ok=True)
@@ -72,29 +78,39 @@ def _ablation_commands(tmp_path, monkeypatch, checkpoint_iter=None, tested=False
     return commands
 
 
-@pytest.mark.parametrize('checkpoint_iter, trains, resumes', [
-    (None, True, False), (500, True, True), (1000, False, False)])
+@pytest.mark.parametrize('checkpoint_iter, file_kept, resume_from', [
+    (None, True, None), (500, True, 'iter_500.pth'), (500, False, None), (1000, True, 'tested')])
 def test_a_stopped_run_resumes_and_a_trained_one_is_only_tested(tmp_path, monkeypatch,
-                                                                 checkpoint_iter, trains, resumes):
-    commands = _ablation_commands(tmp_path, monkeypatch, checkpoint_iter)
+                                                                 checkpoint_iter, file_kept,
+                                                                 resume_from):
+    commands = _ablation_commands(tmp_path, monkeypatch, checkpoint_iter, file_kept)
+    trains = resume_from != 'tested'
     assert [command[0] for command in commands] == (
         ['tools/train.py'] if trains else []) + ['tools/test.py']
-    assert commands[-1][2].endswith('iter_1000.pth')
+    assert commands[-1][2] == str(tmp_path / 'work' / 'slt_pose_only_it1000_seed0' /
+                                  'iter_1000.pth')
     if trains:
-        assert ('--resume' in commands[0]) == resumes
-        assert 'default_hooks.checkpoint.interval=250' in commands[0]
+        train = commands[0]
+        assert 'default_hooks.checkpoint.interval=250' in train
+        if resume_from is None:
+            assert '--resume' not in train
+        else:   # found in the run folder, wherever the work dir was when it was written
+            assert train[train.index('--resume') + 1] == str(
+                tmp_path / 'work' / 'slt_pose_only_it1000_seed0' / resume_from)
 
 
 def test_a_tested_run_is_reused(tmp_path, monkeypatch):
     assert _ablation_commands(tmp_path, monkeypatch, 1000, tested=True) == []
 
 
-def test_mean_gate_counts_each_iteration_once_the_resumed_log_winning(tmp_path):
-    for stamp, iterations, gate in (('20261101_100000', range(1, 81), 0.1),
-                                    ('20261101_110000', range(51, 101), 0.3)):
+def test_mean_gate_averages_the_last_50_iterations_the_resumed_log_winning(tmp_path):
+    # The first run logged every 10th iteration up to 80 and was stopped; the resumed run
+    # (later folder) logged 60 to 100 again. The last 50 iterations are 60..100 of the second.
+    for stamp, iterations, gate in (('20261101_100000', range(10, 81, 10), 0.1),
+                                    ('20261101_110000', range(60, 101, 10), 0.3)):
         vis = tmp_path / stamp / 'vis_data'
         vis.mkdir(parents=True)
         (vis / 'scalars.json').write_text(''.join(
-            json.dumps({'iter': i, 'pgf_gate': gate}) + '\n' for i in iterations))
-    assert pgf_ablation.mean_gate(str(tmp_path), last=60) == pytest.approx(
-        (10 * 0.1 + 50 * 0.3) / 60)
+            json.dumps({'iter': i, 'pgf_gate': gate + i / 1000}) + '\n' for i in iterations))
+    assert pgf_ablation.mean_gate(str(tmp_path), 100) == pytest.approx(0.3 + 0.08)
+    assert pgf_ablation.mean_gate(str(tmp_path / 'pose_only_run'), 100) is None

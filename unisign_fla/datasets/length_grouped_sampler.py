@@ -8,9 +8,9 @@ sorted by length inside each pool, cut into batches, and the batches shuffled.
 Iteration-based schedules should set ``infinite=True``: the sampler then runs epoch after epoch
 itself, so mmengine's loop never restarts the dataloader (it sleeps 2 s at every restart, which
 on a small data set costs more than the training steps). Such a stream depends only on the seed,
-so ``skip_batches`` can start it anywhere: a resumed run
-(``unisign_fla.engine.ResumableIterBasedTrainLoop``) continues with the batches it would have
-had, without loading the ones it already trained on.
+so ``skip_indices`` can start it anywhere: a resumed run
+(``unisign_fla.engine.ResumableIterBasedTrainLoop``) continues with the clips it would have had,
+without loading the ones it already trained on.
 """
 import itertools
 from typing import Iterator, List
@@ -37,24 +37,24 @@ class LengthGroupedSampler(DefaultSampler):
         self.lengths = torch.tensor(dataset.frame_counts())
         self.batch_size, self.pool_batches = batch_size, pool_batches
         self.infinite = infinite
-        self.skipped_batches = 0
+        self.skipped_indices = 0
 
     @property
-    def can_skip_batches(self) -> bool:
+    def can_skip_indices(self) -> bool:
         return self.infinite
 
-    def skip_batches(self, count: int) -> None:
-        """Start the (infinite) stream after its first ``count`` batches of this rank."""
+    def skip_indices(self, count: int) -> None:
+        """Start this rank's (infinite) stream after its first ``count`` indices."""
         if not self.infinite:
-            raise ValueError('only an infinite LengthGroupedSampler can skip batches')
-        self.skipped_batches = count
+            raise ValueError('only an infinite LengthGroupedSampler can skip indices')
+        self.skipped_indices = count
 
     def __iter__(self) -> Iterator[int]:
         if not self.infinite:
             return iter(self._epoch_indices(self.epoch))
         stream = itertools.chain.from_iterable(
             self._epoch_indices(epoch) for epoch in itertools.count(self.epoch))
-        return itertools.islice(stream, self.skipped_batches * self.batch_size, None)
+        return itertools.islice(stream, self.skipped_indices, None)
 
     def _epoch_indices(self, epoch: int) -> List[int]:
         generator = torch.Generator()

@@ -1,4 +1,5 @@
-"""Training-engine glue for mmengine: safe checkpoints, CPU distributed set-up."""
+"""Training-engine glue for mmengine: safe checkpoints, CPU distributed set-up, a training
+loop that resumes without reloading data, reading back logged scalars."""
 from .checkpoint import allow_mmengine_checkpoint_types, load_checkpoint_state_dict
 from .distributed import prepare_cpu_distributed
 from .resumable_train_loop import ResumableIterBasedTrainLoop

@@ -3,10 +3,15 @@
 mmengine's ``IterBasedTrainLoop`` resumes at iteration k by drawing k batches from the data
 loader and throwing them away: every clip, with its hand crops, is read and augmented again
 before the first new step (hours on a large corpus, a good part of a time-limited job on a
-small one). When the sampler can start its stream at a given batch (``LengthGroupedSampler``
-with ``infinite=True``: its order depends only on its seed), this loop asks it to and draws
-nothing. With any other sampler it replays the batches as mmengine does. The batches trained
-after the resume point are the same either way.
+small one). When the train sampler can start its stream at a given index
+(``LengthGroupedSampler`` with ``infinite=True``: its order depends only on its seed), this loop
+asks it to start after the k batches; with any other sampler it replays them as mmengine does.
+
+What stays the same: the clips and their order after the resume point, given the same
+``randomness.seed`` (mmengine builds the sampler before it restores the checkpoint's seed). What
+does not: the random draws of the augmentations, since the skipped batches no longer advance the
+random state; and, as with mmengine, the first few batches the data loader prefetched when it was
+built are loaded and discarded.
 """
 from mmengine.logging import print_log
 from mmengine.runner import IterBasedTrainLoop
@@ -17,7 +22,7 @@ from unisign_fla.registry import LOOPS
 @LOOPS.register_module()
 class ResumableIterBasedTrainLoop(IterBasedTrainLoop):
     """``IterBasedTrainLoop`` (same arguments, same validation schedule) whose resume skips the
-    trained batches by index when the train sampler has ``skip_batches``."""
+    trained batches by index when the train sampler has ``skip_indices``."""
 
     def run(self):
         self.runner.call_hook('before_train')
@@ -38,14 +43,16 @@ class ResumableIterBasedTrainLoop(IterBasedTrainLoop):
 
     def _skip_trained_batches(self) -> None:
         sampler = self.dataloader.sampler
-        if not getattr(sampler, 'can_skip_batches', False):
+        if not getattr(sampler, 'can_skip_indices', False):
             print_log(f'Resumed at iteration {self._iter}: {type(sampler).__name__} cannot '
-                      'skip batches, so they are loaded and discarded', logger='current')
+                      'skip indices, so the trained batches are loaded and discarded',
+                      logger='current')
             for _ in range(self._iter):
                 next(self.dataloader_iterator)
             return
-        sampler.skip_batches(self._iter)
+        # Each rank's batches are consecutive runs of the loader's batch size in its stream.
+        sampler.skip_indices(self._iter * self.dataloader.batch_size)
         # The iterator made at construction already started on the unskipped stream.
         self.dataloader_iterator = type(self.dataloader_iterator)(self.dataloader)
-        print_log(f'Resumed at iteration {self._iter}: the sampler starts at batch '
-                  f'{self._iter}, nothing is reloaded', logger='current')
+        print_log(f'Resumed at iteration {self._iter}: the sampler skipped the trained batches '
+                  'without loading them', logger='current')
