@@ -23,7 +23,11 @@ def load_checkpoint(path: str) -> dict:
     """A whole checkpoint, loaded with ``weights_only=True`` and numeric numpy data admitted."""
     if not os.path.isfile(path):
         raise FileNotFoundError(f'{path}: checkpoint not found')
-    with torch.serialization.safe_globals(TORCH_SAFE_GLOBALS):
+    # torch's safe_globals() removes its globals on exit, also ones admitted before it (by
+    # allow_mmengine_checkpoint_types, for the Runner's own loads later): admit only the missing.
+    admitted = torch.serialization.get_safe_globals()
+    missing = [entry for entry in TORCH_SAFE_GLOBALS if entry not in admitted]
+    with torch.serialization.safe_globals(missing):
         return materialise(torch.load(path, map_location='cpu', weights_only=True))
 
 
