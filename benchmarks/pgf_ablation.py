@@ -41,7 +41,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 sys.path.insert(0, osp.join(REPO, 'tools'))
-from quickstart import iters_options, prepare_data, run  # noqa: E402
+from quickstart import LM_STEPS, iters_options, prepare_data, run  # noqa: E402
 
 from mmengine.config import Config  # noqa: E402
 
@@ -200,7 +200,7 @@ def main(argv=None):
     args = parse_args(argv)
     os.chdir(REPO)
     start, timings = time.time(), {}
-    prepare_data(args.data_dir, 'demo', args.workers, 45.0, osp.join(args.work_dir, 'logs'),
+    prepare_data(args.data_dir, 'demo', args.workers, LM_STEPS, osp.join(args.work_dir, 'logs'),
                  timings, islr='islr' in args.tasks)
     iters = {'slt': args.slt_iters, 'islr': args.islr_iters}
     plan = [(variant, task, seed) for task in args.tasks for seed in args.seeds
