@@ -20,8 +20,8 @@ REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 STAGE1 = 'configs/synthsign/fla_stage1_synthsign.py'
 STAGE2 = 'configs/synthsign/fla_stage2_synthsign.py'
 SPLITS = ('train', 'dev', 'test')
-# Chosen by stage 2's dev BLEU-4 on the demo set (LM steps 300 / 450 / 600 / 750: 49.8 / 56.0 /
-# 51.8 / 44.6): a longer-trained LM fits the training sentences more and fine-tunes worse.
+# Chosen by stage 2's dev BLEU-4 on the demo set, same stage-1 checkpoint (LM steps 300 / 450 /
+# 600 / 750: 49.8 / 56.0 / 51.8 / 44.6).
 LM_STEPS = 450
 
 
