@@ -41,7 +41,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 sys.path.insert(0, osp.join(REPO, 'tools'))
-from quickstart import LM_STEPS, iters_options, prepare_data, run  # noqa: E402
+from quickstart import (LM_STEPS, iters_options, prepare_data, run,  # noqa: E402
+                        saved_checkpoint)
 
 from mmengine.config import Config  # noqa: E402
 
@@ -98,18 +99,6 @@ def checkpoint_options(interval: int) -> list:
     whole while a run is stopped mid-save."""
     return [f'default_hooks.checkpoint.interval={interval}',
             'default_hooks.checkpoint.max_keep_ckpts=2']
-
-
-def saved_checkpoint(run_dir: str):
-    """The checkpoint a run's ``last_checkpoint`` names, looked up in ``run_dir`` (so a work dir
-    that moved still resumes), or None if there is none or it is gone."""
-    pointer = osp.join(run_dir, 'last_checkpoint')
-    if not osp.exists(pointer):
-        return None
-    with open(pointer) as f:
-        name = osp.basename(f.read().strip())
-    checkpoint = osp.join(run_dir, name)
-    return checkpoint if name and osp.isfile(checkpoint) else None
 
 
 def minimal_pair_top1(predictions_file: str, data_dir: str) -> float:

@@ -94,9 +94,24 @@ def iters_options(max_iters):
             'param_scheduler.1.end=%d' % max_iters]
 
 
+def saved_checkpoint(work_dir: str):
+    """The checkpoint a run's ``last_checkpoint`` names, looked up in ``work_dir`` (so a work dir
+    that moved still resumes), or None if there is none or it is gone."""
+    pointer = osp.join(work_dir, 'last_checkpoint')
+    if not osp.exists(pointer):
+        return None
+    with open(pointer) as f:
+        name = osp.basename(f.read().strip())
+    checkpoint = osp.join(work_dir, name)
+    return checkpoint if name and osp.isfile(checkpoint) else None
+
+
 def last_checkpoint(work_dir: str) -> str:
-    with open(osp.join(work_dir, 'last_checkpoint')) as f:
-        return f.read().strip()
+    """The checkpoint a finished run saved last."""
+    checkpoint = saved_checkpoint(work_dir)
+    if checkpoint is None:
+        raise SystemExit(f'[quickstart] no checkpoint named by {work_dir}/last_checkpoint')
+    return checkpoint
 
 
 def main(argv=None):
