@@ -131,9 +131,9 @@ class HandCropBackbone(nn.Module):
         """(N, S, S, 3) uint8 in [0, 255] or float in [0, 1] -> (N, out_channels, H', W')."""
         if crops.dim() != 4 or crops.shape[-1] != 3:
             raise ValueError(f'expected crops of shape (N, S, S, 3), got {tuple(crops.shape)}')
-        # The crops are channels-last already; oneDNN's convolutions are fastest on that layout
-        # (CPU: 15 % less time for the backbone's forward + backward), and the normalisation is
-        # one multiply-add, with the 1 / 255 of uint8 crops folded into its scale.
+        # The crops are channels-last already, the layout oneDNN's convolutions are fastest on,
+        # and the normalisation is one multiply-add with the 1 / 255 of uint8 crops folded into
+        # its scale (a SynthSign PGF training step on the 2-core CPU: 3.80 -> 3.17 s).
         scale = 1.0 / self.std
         if crops.dtype == torch.uint8:
             scale = scale / 255.0
