@@ -65,3 +65,34 @@ def test_guess_language():
     assert guess_language(CHINESE) == 'zh'
     assert guess_language(ENGLISH) == 'en'
     assert guess_language(['']) == 'en'
+
+
+def test_sentencepiece_only_folders_load_with_the_readme_install(tmp_path):
+    """mT5's layout (spiece.model, no tokenizer.json) and mBART's (sentencepiece.bpe.model) load
+    in the environment README installs (protobuf 7: protobuf 4 failed with a tiktoken error)."""
+    from tests.models.heads.lm_families import save_family
+    for family, tokenizer_class in (('mt5', 'T5Tokenizer'), ('mbart', 'MBartTokenizer')):
+        folder = save_family(family, tmp_path / family)
+        tokenizer = load_tokenizer(folder)
+        assert type(tokenizer).__name__ == tokenizer_class
+        assert round_trip(tokenizer, 'we like green tea.') == 'we like green tea.'
+
+
+def test_uni_sign_reference_mt5_tokenizer_gives_uni_signs_prompt_ids():
+    """The mT5 folder the Uni-Sign reference checkpoint was built with tokenises the prompt into
+    the ids Uni-Sign's own code produced (golden.json)."""
+    from tests.conftest import shared_data_dir
+    reference = f'{shared_data_dir()}/unisign_reference'
+    golden = json.load(open(f'{reference}/cases/zh_single/golden.json', encoding='utf-8'))
+    tokenizer = load_tokenizer(f'{reference}/mt5-tiny')
+    assert tokenizer(golden['prompt'])['input_ids'] == golden['prompt_ids']
+
+
+def test_sentencepiece_folder_without_its_protobuf_names_the_fix(tmp_path, monkeypatch):
+    import sys
+    from tests.models.heads.lm_families import save_family
+    folder = save_family('mt5', tmp_path / 'mt5')
+    monkeypatch.setitem(sys.modules, 'sentencepiece.sentencepiece_model_pb2', None)
+    with pytest.raises(ImportError, match=r'mt5: a sentencepiece tokenizer folder needs .*'
+                                          r'constraints.txt'):
+        load_tokenizer(folder)

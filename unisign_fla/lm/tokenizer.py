@@ -87,10 +87,26 @@ def train_tokenizer(texts: list[str], out_dir: str | os.PathLike | None = None,
     return tokenizer
 
 
+def _check_sentencepiece_conversion(path: Path) -> None:
+    """A folder with only a sentencepiece model (mT5's ``spiece.model``, mBART's
+    ``sentencepiece.bpe.model``) is converted through sentencepiece's protobuf module; when that
+    cannot import, transformers falls through to an unrelated tiktoken error, so say why here."""
+    if (path / 'tokenizer.json').is_file() or not any(path.glob('*.model')):
+        return
+    try:
+        import sentencepiece.sentencepiece_model_pb2  # noqa: F401
+    except ImportError as error:
+        raise ImportError(
+            f'{path}: a sentencepiece tokenizer folder needs the sentencepiece package and the '
+            f'protobuf version it was generated for ({error}); install as README says '
+            f'(pip install -c constraints.txt -e .), not in the mediapipe environment') from error
+
+
 def load_tokenizer(path: str | os.PathLike) -> PreTrainedTokenizerBase:
     """Load a tokenizer directory (ours, or any Hugging Face one such as mT5's) with a clear error."""
     path = Path(path)
     if not path.is_dir() or not any((path / name).is_file() for name in TOKENIZER_FILES):
         raise FileNotFoundError(f'{path}: not a tokenizer directory '
                                 f'(expected {" or ".join(TOKENIZER_FILES)})')
+    _check_sentencepiece_conversion(path)
     return AutoTokenizer.from_pretrained(str(path))

@@ -65,13 +65,15 @@ class SignTranslator(BaseModel):
         if mode == 'tensor':
             return visual, visual_mask
         prompts = [self.prompt_for(s) for s in data_samples]
+        languages = [s.get('language') for s in data_samples]
         if mode == 'loss':
             losses = self.head.loss(visual, visual_mask, [s['target'] for s in data_samples],
-                                    prompts)
+                                    prompts, languages)
             # Keys without 'loss' are logged by mmengine, not added to the loss.
             losses.update(getattr(self.encoder, 'log_vars', dict)())
             return losses
         if mode == 'predict':
-            hypotheses = self.head.predict(visual, visual_mask, prompts, **self.generation)
+            hypotheses = self.head.predict(visual, visual_mask, prompts, languages,
+                                           **self.generation)
             return [dict(sample, prediction=hyp) for sample, hyp in zip(data_samples, hypotheses)]
         raise ValueError(f'mode must be "loss", "predict" or "tensor", got {mode!r}')

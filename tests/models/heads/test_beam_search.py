@@ -21,15 +21,15 @@ def trap_step(prefixes: torch.Tensor) -> torch.Tensor:
 
 
 def test_greedy_takes_the_locally_best_token():
-    assert greedy_search(trap_step, 2, BOS, EOS, max_new_tokens=5) == [[A], [A]]
+    assert greedy_search(trap_step, [BOS] * 2, EOS, max_new_tokens=5) == [[A], [A]]
 
 
 def test_beam_search_finds_the_better_sequence_and_is_deterministic():
     # P(A EOS) = 0.2 < P(B EOS) = 0.4; without length normalisation beam search prefers B.
-    out = beam_search(trap_step, 3, num_beams=2, bos_id=BOS, eos_id=EOS, max_new_tokens=5,
+    out = beam_search(trap_step, [BOS] * 3, num_beams=2, eos_id=EOS, max_new_tokens=5,
                       length_penalty=0.0)
     assert out == [[B], [B], [B]]
-    assert out == beam_search(trap_step, 3, num_beams=2, bos_id=BOS, eos_id=EOS,
+    assert out == beam_search(trap_step, [BOS] * 3, num_beams=2, eos_id=EOS,
                               max_new_tokens=5, length_penalty=0.0)
 
 
@@ -39,5 +39,5 @@ def test_max_new_tokens_caps_unfinished_hypotheses():
         logits[:, A] = 5.0
         return logits.log_softmax(-1)
 
-    assert greedy_search(never_ends, 1, BOS, EOS, max_new_tokens=3) == [[A, A, A]]
-    assert beam_search(never_ends, 1, 3, BOS, EOS, max_new_tokens=3) == [[A, A, A]]
+    assert greedy_search(never_ends, [BOS], EOS, max_new_tokens=3) == [[A, A, A]]
+    assert beam_search(never_ends, [BOS], 3, EOS, max_new_tokens=3) == [[A, A, A]]

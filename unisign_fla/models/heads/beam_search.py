@@ -14,10 +14,12 @@ StepFn = Callable[[Tensor], Tensor]
 
 
 @torch.no_grad()
-def greedy_search(step: StepFn, batch_size: int, bos_id: int, eos_id: int, max_new_tokens: int,
+def greedy_search(step: StepFn, start_ids: list[int], eos_id: int, max_new_tokens: int,
                   device: torch.device | None = None) -> list[list[int]]:
-    """Argmax decoding; returns the generated ids of each sample without BOS and EOS."""
-    tokens = torch.full((batch_size, 1), bos_id, dtype=torch.long, device=device)
+    """Argmax decoding from each sample's start token; returns the generated ids of each
+    sample without the start token and EOS."""
+    batch_size = len(start_ids)
+    tokens = torch.tensor(start_ids, dtype=torch.long, device=device)[:, None]
     finished = torch.zeros(batch_size, dtype=torch.bool, device=device)
     for _ in range(max_new_tokens):
         next_ids = step(tokens).argmax(dim=-1)
@@ -34,7 +36,7 @@ def _strip(ids: list[int], eos_id: int) -> list[int]:
 
 
 @torch.no_grad()
-def beam_search(step: StepFn, batch_size: int, num_beams: int, bos_id: int, eos_id: int,
+def beam_search(step: StepFn, start_ids: list[int], num_beams: int, eos_id: int,
                 max_new_tokens: int, length_penalty: float = 1.0,
                 device: torch.device | None = None) -> list[list[int]]:
     """Beam search over ``num_beams`` hypotheses per sample (``step`` sees B * num_beams rows,
@@ -43,10 +45,11 @@ def beam_search(step: StepFn, batch_size: int, num_beams: int, bos_id: int, eos_
     A finished hypothesis scores ``sum log p / length ** length_penalty`` (length counts EOS).
     A sample stops once it has ``num_beams`` finished hypotheses and its best running beam,
     normalised at the current length, cannot beat the worst of them (Hugging Face's heuristic).
-    Returns the best hypothesis of each sample, without BOS and EOS.
+    Returns the best hypothesis of each sample, without its start token and EOS.
     """
-    beams = num_beams
-    tokens = torch.full((batch_size * beams, 1), bos_id, dtype=torch.long, device=device)
+    beams, batch_size = num_beams, len(start_ids)
+    tokens = torch.tensor(start_ids, dtype=torch.long, device=device).repeat_interleave(beams)
+    tokens = tokens[:, None]
     scores = torch.full((batch_size, beams), float('-inf'), device=device)
     scores[:, 0] = 0.0  # identical initial beams: expand only the first
     finished: list[list[tuple[float, list[int]]]] = [[] for _ in range(batch_size)]

@@ -15,7 +15,11 @@ Pointing ``pretrained_dir`` at a real model is all it takes to switch LMs; the d
                           target_modules=['q_proj', 'k_proj', 'v_proj', 'o_proj']),
                 dtype='bfloat16')
 
-The LM type comes from ``config.is_encoder_decoder`` unless ``kind`` forces it. The whole head,
+The LM type comes from ``config.is_encoder_decoder`` unless ``kind`` forces it. Training and
+generation start the decoder with the same token: the target language's code for mBART (whose
+cc25 config sets no ``decoder_start_token_id``), else the config's start token (pad for T5). The
+hub's generation defaults (mBART's ``no_repeat_ngram_size``, ``forced_bos_token_id``...) are
+replaced by the head's own settings, so decoding is exactly what ``predict`` asks for. The whole head,
 LM included, lives in the module's ``state_dict``, so mmengine checkpoints carry the adapter and
 the LoRA (or fully fine-tuned) weights; rebuilding the head from the same ``pretrained_dir`` and
 loading that state dict restores it exactly.
@@ -24,13 +28,15 @@ from pathlib import Path
 
 import torch
 from torch import Tensor, nn
-from transformers import AutoConfig, AutoModelForCausalLM, AutoModelForSeq2SeqLM
+from transformers import (AutoConfig, AutoModelForCausalLM, AutoModelForSeq2SeqLM,
+                          GenerationConfig, PreTrainedModel)
 
 from unisign_fla.lm.tokenizer import load_tokenizer
 from unisign_fla.registry import MODELS
-from .text_sequences import (decode_texts, encode_targets, label_smoothed_loss,
-                             pack_segments, pad_ids, resolve_prompts, special_token_ids,
-                             tokenize_texts, valid_visual_tokens)
+from .text_sequences import (decode_texts, decoder_start_ids, encode_targets,
+                             label_smoothed_loss, pack_segments, pad_ids, resolve_prompts,
+                             special_token_ids, teacher_forcing_inputs, tokenize_texts,
+                             valid_visual_tokens)
 
 KINDS = ('seq2seq', 'causal')
 
@@ -49,6 +55,31 @@ def load_language_model(pretrained_dir: str, kind: str | None = None,
     model_cls = AutoModelForSeq2SeqLM if kind == 'seq2seq' else AutoModelForCausalLM
     kwargs = dict(dtype=getattr(torch, dtype)) if dtype else {}
     return model_cls.from_pretrained(str(path), **kwargs), kind
+
+
+def configured_decoder_start(lm: PreTrainedModel) -> int | None:
+    """The decoder start token a seq2seq config names (model config, then generation config)."""
+    for config in (lm.config, lm.generation_config):
+        start = getattr(config, 'decoder_start_token_id', None)
+        if start is not None:
+            return start
+    return None
+
+
+def wrap_with_lora(lm: PreTrainedModel, lora: dict, name: str) -> nn.Module:
+    """``lm`` with peft LoRA layers; a model type peft has no default target modules for (mBART)
+    is an error that lists the model's attention projections, instead of peft's bare message."""
+    # No peft task type: peft 0.21's seq2seq wrapper calls a generation hook that transformers 5
+    # renamed; the plain PeftModel injects the same LoRA layers.
+    from peft import LoraConfig, get_peft_model
+    from peft.utils.constants import TRANSFORMERS_MODELS_TO_LORA_TARGET_MODULES_MAPPING as DEFAULTS
+    model_type = lm.config.model_type
+    if not lora.get('target_modules') and model_type not in DEFAULTS:
+        projections = sorted({n.rsplit('.', 1)[-1] for n, m in lm.named_modules()
+                              if isinstance(m, nn.Linear) and 'attn' in n})
+        raise ValueError(f'{name}: peft has no default LoRA layers for model type '
+                         f'{model_type!r}: set lora.target_modules, e.g. {projections}')
+    return get_peft_model(lm, LoraConfig(**lora))
 
 
 @MODELS.register_module()
@@ -86,16 +117,17 @@ class LanguageModelHead(nn.Module):
         lm, self.kind = load_language_model(pretrained_dir, kind, dtype)
         self.tokenizer = load_tokenizer(tokenizer_dir or pretrained_dir)
         self.ids = special_token_ids(self.tokenizer)
+        self.name = str(pretrained_dir)
+        self.default_decoder_start = configured_decoder_start(lm) if self.kind == 'seq2seq' else None
+        lm.generation_config = GenerationConfig(eos_token_id=self.ids['eos'],
+                                                pad_token_id=self.ids['pad'])
         self.prompt, self.label_smoothing = prompt, label_smoothing
         self.max_target_length, self.length_penalty = max_target_length, length_penalty
         width = lm.get_input_embeddings().embedding_dim
         self.adapter = nn.Sequential(nn.Linear(in_channels, width), nn.GELU(),
                                      nn.Linear(width, width))
         if lora is not None:
-            # No peft task type: peft 0.21's seq2seq wrapper calls a generation hook that
-            # transformers 5 renamed; the plain PeftModel injects the same LoRA layers.
-            from peft import LoraConfig, get_peft_model
-            lm = get_peft_model(lm, LoraConfig(**lora))
+            lm = wrap_with_lora(lm, lora, self.name)
         elif freeze_lm:
             lm.requires_grad_(False)
         self.lm = lm
@@ -118,9 +150,17 @@ class LanguageModelHead(nn.Module):
         starts = self._embed_ids([[bos] if bos is not None else []] * len(tokens), visual.device)
         return [[s, v, p] for s, v, p in zip(starts, tokens, prompt_embeds)]
 
+    def _decoder_starts(self, languages: list[str | None] | None, batch_size: int) -> list[int]:
+        return decoder_start_ids(self.tokenizer, languages, batch_size,
+                                 self.default_decoder_start, self.name)
+
     def loss(self, visual: Tensor, visual_mask: Tensor, targets: list[str],
-             prompts: list[str] | None = None) -> dict[str, Tensor]:
-        """Label-smoothed cross-entropy of ``targets`` (+ EOS) given the visual tokens."""
+             prompts: list[str] | None = None,
+             languages: list[str | None] | None = None) -> dict[str, Tensor]:
+        """Label-smoothed cross-entropy of ``targets`` (+ EOS) given the visual tokens.
+
+        ``languages`` (BCP-47, per sample) pick mBART's decoder start code; others ignore them.
+        """
         if len(targets) != visual.shape[0]:
             raise ValueError(f'targets: expected {visual.shape[0]} texts, got {len(targets)}')
         context = self._context(visual, visual_mask, prompts)
@@ -128,7 +168,8 @@ class LanguageModelHead(nn.Module):
         labels = pad_ids(target_ids, device=visual.device)
         if self.kind == 'seq2seq':
             embeds, mask = pack_segments(context)
-            decoder_inputs = self.lm.prepare_decoder_input_ids_from_labels(labels=labels)
+            decoder_inputs = teacher_forcing_inputs(
+                labels, self._decoder_starts(languages, len(targets)), self.ids['pad'])
             logits = self.lm(inputs_embeds=embeds, attention_mask=mask,
                              decoder_input_ids=decoder_inputs).logits
             return dict(loss=label_smoothed_loss(logits, labels, self.label_smoothing))
@@ -147,12 +188,15 @@ class LanguageModelHead(nn.Module):
 
     @torch.no_grad()
     def predict(self, visual: Tensor, visual_mask: Tensor, prompts: list[str] | None = None,
-                max_new_tokens: int = 60, num_beams: int = 4) -> list[str]:
+                languages: list[str | None] | None = None, max_new_tokens: int = 60,
+                num_beams: int = 4) -> list[str]:
         """Deterministic greedy / beam-search generation through ``generate(inputs_embeds=...)``."""
         embeds, mask = pack_segments(self._context(visual, visual_mask, prompts),
                                      left=self.kind == 'causal')
+        extra = {}
+        if self.kind == 'seq2seq':  # a list: one start token per sample
+            extra['decoder_start_token_id'] = self._decoder_starts(languages, visual.shape[0])
         sequences = self.lm.generate(
             inputs_embeds=embeds, attention_mask=mask.long(), max_new_tokens=max_new_tokens,
-            num_beams=num_beams, do_sample=False, length_penalty=self.length_penalty,
-            eos_token_id=self.ids['eos'], pad_token_id=self.ids['pad'])
+            num_beams=num_beams, do_sample=False, length_penalty=self.length_penalty, **extra)
         return decode_texts(self.tokenizer, sequences)

@@ -4,7 +4,8 @@ A small Transformer encoder-decoder over the visual tokens. It embeds text with 
 LM's tokenizer** (``tokenizer_dir``), so the encoder learns to produce features aligned with the
 vocabulary the LLM will later decode into. Optional prompts are embedded with the decoder's own
 token table and prepended to the visual tokens on the encoder side, which lets one Light-T serve
-several tasks (§7) like the LLM head does.
+several tasks (§7) like the LLM head does. With a tokenizer that has language codes (mBART's),
+the decoder starts with the target language's code, as the stage-2 head does; otherwise with BOS.
 """
 import math
 
@@ -14,9 +15,10 @@ from torch import Tensor, nn
 from unisign_fla.lm.tokenizer import load_tokenizer
 from unisign_fla.registry import MODELS
 from .beam_search import beam_search, greedy_search
-from .text_sequences import (IGNORE_INDEX, decode_texts, encode_targets, label_smoothed_loss,
-                             pack_segments, pad_ids, resolve_prompts, special_token_ids,
-                             tokenize_texts, valid_visual_tokens)
+from .text_sequences import (decode_texts, decoder_start_ids, encode_targets,
+                             label_smoothed_loss, pack_segments, pad_ids, resolve_prompts,
+                             special_token_ids, teacher_forcing_inputs, tokenize_texts,
+                             valid_visual_tokens)
 
 POSITION_TYPES = ('sinusoidal', 'learned')
 
@@ -123,17 +125,21 @@ class LightTranslator(nn.Module):
                               memory_key_padding_mask=~memory_mask)
         return hidden @ self.token_embedding.weight.t()
 
+    def _decoder_starts(self, languages: list[str | None] | None, batch_size: int) -> list[int]:
+        return decoder_start_ids(self.tokenizer, languages, batch_size, self.ids['bos'],
+                                 f'LightTranslator({self.tokenizer.name_or_path})')
+
     def loss(self, visual: Tensor, visual_mask: Tensor, targets: list[str],
-             prompts: list[str] | None = None) -> dict[str, Tensor]:
+             prompts: list[str] | None = None,
+             languages: list[str | None] | None = None) -> dict[str, Tensor]:
         """Label-smoothed cross-entropy of ``targets`` given the visual tokens."""
         if len(targets) != visual.shape[0]:
             raise ValueError(f'targets: expected {visual.shape[0]} texts, got {len(targets)}')
         memory, memory_mask = self.encode(visual, visual_mask, prompts)
         labels = pad_ids(encode_targets(self.tokenizer, targets, self.max_target_length),
                          device=visual.device)
-        inputs = torch.cat([labels.new_full((labels.shape[0], 1), self.ids['bos']),
-                            labels[:, :-1]], dim=1)
-        inputs = inputs.masked_fill(inputs == IGNORE_INDEX, self.ids['pad'])
+        inputs = teacher_forcing_inputs(labels, self._decoder_starts(languages, len(targets)),
+                                        self.ids['pad'])
         if self.training and self.input_token_dropout > 0:
             blanked = torch.rand(inputs.shape, device=inputs.device) < self.input_token_dropout
             blanked[:, 0] = False
@@ -143,7 +149,8 @@ class LightTranslator(nn.Module):
 
     @torch.no_grad()
     def predict(self, visual: Tensor, visual_mask: Tensor, prompts: list[str] | None = None,
-                max_new_tokens: int = 60, num_beams: int = 4) -> list[str]:
+                languages: list[str | None] | None = None, max_new_tokens: int = 60,
+                num_beams: int = 4) -> list[str]:
         """Greedy (``num_beams=1``) or beam-search translations; call in eval mode."""
         memory, memory_mask = self.encode(visual, visual_mask, prompts)
         if num_beams > 1:
@@ -153,8 +160,8 @@ class LightTranslator(nn.Module):
         def step(prefix: Tensor) -> Tensor:
             return self.decode(memory, memory_mask, prefix)[:, -1].log_softmax(dim=-1)
 
-        common = dict(batch_size=visual.shape[0], bos_id=self.ids['bos'], eos_id=self.ids['eos'],
-                      max_new_tokens=max_new_tokens, device=visual.device)
+        common = dict(start_ids=self._decoder_starts(languages, visual.shape[0]),
+                      eos_id=self.ids['eos'], max_new_tokens=max_new_tokens, device=visual.device)
         if num_beams > 1:
             ids = beam_search(step, num_beams=num_beams, length_penalty=self.length_penalty,
                               **common)

@@ -5,6 +5,8 @@ so a checkpoint's behaviour does not depend on whether the LM's tokenizer append
 itself (mT5) or not (Qwen). Packing drops padded visual tokens before concatenating segments, so
 a sample's valid tokens get the same positions alone or padded in a batch.
 """
+import re
+
 import torch
 import torch.nn.functional as F
 from torch import Tensor
@@ -21,6 +23,55 @@ def special_token_ids(tokenizer: PreTrainedTokenizerBase) -> dict[str, int]:
     pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else eos
     bos = tokenizer.bos_token_id if tokenizer.bos_token_id is not None else pad
     return dict(eos=eos, pad=pad, bos=bos)
+
+
+def language_code_id(tokenizer: PreTrainedTokenizerBase, language: str) -> int | None:
+    """Id of the tokenizer's language-code token for a BCP-47 ``language`` (``'de'`` ->
+    ``de_DE``, ``'zh'`` -> ``zh_CN``, ``'en'`` -> ``en_XX``), as mBART's tokenizers define
+    them; ``None`` when the tokenizer has no such token (T5, Qwen, Llama, ours)."""
+    primary = language.split('-')[0].lower()
+    pattern = re.compile(rf'{re.escape(primary)}_[A-Z]{{2}}')
+    codes = sorted(t for t in tokenizer.all_special_tokens if pattern.fullmatch(t))
+    return tokenizer.convert_tokens_to_ids(codes[0]) if codes else None
+
+
+def decoder_start_ids(tokenizer: PreTrainedTokenizerBase, languages: list[str | None] | None,
+                      batch_size: int, default: int | None, owner: str) -> list[int]:
+    """The first decoder input of each sample, the same in training and in generation.
+
+    Tokenizers with language codes (mBART) start the decoder with the target language's code,
+    so one model can translate into several languages; others start with ``default`` (the
+    model's ``decoder_start_token_id``: pad for T5). ``owner`` names the model in errors.
+    """
+    languages = list(languages) if languages is not None else [None] * batch_size
+    if len(languages) != batch_size:
+        raise ValueError(f'languages: expected {batch_size} entries, got {len(languages)}')
+    has_codes = language_code_id(tokenizer, 'en') is not None
+    starts = []
+    for language in languages:
+        if has_codes:
+            if not language:
+                raise ValueError(f'{owner}: its tokenizer starts the decoder with a language '
+                                 f'code (mBART), so every sample needs a target language')
+            code = language_code_id(tokenizer, language)
+            if code is None:
+                raise ValueError(f'{owner}: the tokenizer has no language code for '
+                                 f'{language!r} (expected a token like {language}_XX)')
+            starts.append(code)
+        elif default is None:
+            raise ValueError(f'{owner}: no decoder start token: set decoder_start_token_id '
+                             f'in its config.json')
+        else:
+            starts.append(default)
+    return starts
+
+
+def teacher_forcing_inputs(labels: Tensor, starts: list[int], pad_id: int) -> Tensor:
+    """Decoder inputs for ``labels`` (B, L): each row's start token, then its labels shifted
+    right by one, with ignored positions filled with ``pad_id``."""
+    first = torch.tensor(starts, dtype=labels.dtype, device=labels.device)[:, None]
+    inputs = torch.cat([first, labels[:, :-1]], dim=1)
+    return inputs.masked_fill(inputs == IGNORE_INDEX, pad_id)
 
 
 def tokenize_texts(tokenizer: PreTrainedTokenizerBase, texts: list[str]) -> list[list[int]]:
