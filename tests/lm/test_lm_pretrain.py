@@ -88,3 +88,25 @@ def test_quick_start_budget(tmp_path):
     stats = prepare_lm(lines, tmp_path / 'lm')
     assert time.perf_counter() - start < 60.0
     assert stats['heldout_perplexity'] < 8
+
+
+@pytest.mark.parametrize('arch', ['llama', 'qwen2', 't5'])
+def test_tool_on_a_few_sentences_writes_a_tokenizer_that_reloads_identically(tmp_path, arch):
+    """Four sentences (no held-out set: an IndexError before) and, for every arch, the saved
+    tokenizer reloads as the same class with the same ids and spacing (qwen2 came back as
+    Qwen2Tokenizer: other ids, text decoded without spaces)."""
+    from unisign_fla.lm import load_tokenizer
+    lines = tmp_path / 'lines.txt'
+    lines.write_text('we like green tea.\nthe cat sat on the mat.\na dog runs.\nI read.\n')
+    load_tool().main(['--text', str(lines), '--out', str(tmp_path / arch), '--arch', arch,
+                      '--max-steps', '2', '--hidden', '32', '--heads', '2', '--layers', '2',
+                      '--vocab-size', '300'])
+    stats = json.loads((tmp_path / arch / 'pretrain_stats.json').read_text())
+    assert stats['heldout_sentences'] == 0 and stats['heldout_perplexity'] is None
+    written = train_tokenizer(lines.read_text().splitlines(), vocab_size=300)
+    reloaded = load_tokenizer(tmp_path / arch)
+    assert type(reloaded) is type(written)
+    for text in ['we like green tea.', 'the cat sat on the mat.', 'Unseen words, too!']:
+        ids = written(text, add_special_tokens=False)['input_ids']
+        assert reloaded(text, add_special_tokens=False)['input_ids'] == ids
+        assert reloaded.decode(ids) == text

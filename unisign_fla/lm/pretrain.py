@@ -139,8 +139,10 @@ def prepare_lm(texts: list[str], out_dir: str | os.PathLike, arch: str = 'llama'
                         batch_size=batch_size, lr=lr, seed=seed)
 
     def perplexity(lines):
+        if not lines:  # no held-out set below 100 sentences
+            return None
         ids = tokenizer(lines, add_special_tokens=False)['input_ids']
-        return round(evaluate_perplexity(model, tokenizer, ids, seed=seed), 3) if lines else None
+        return round(evaluate_perplexity(model, tokenizer, ids, seed=seed), 3)
 
     stats.update(arch=arch, language=language, objective='infilling' if arch in
                  SEQ2SEQ_ARCHITECTURES else 'causal', vocab_size=len(tokenizer),

@@ -22,6 +22,8 @@ BYTE_TOKENS = [f'<0x{i:02X}>' for i in range(256)]
 UNSPACED_LANGUAGES = ('zh', 'ja')
 CJK_PATTERN = r'[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]'
 TOKENIZER_FILES = ('tokenizer.json', 'tokenizer_config.json')
+# What transformers 5 writes for a tokenizer defined by its tokenizer.json alone (ours).
+GENERIC_TOKENIZER_CLASSES = ('TokenizersBackend', 'PreTrainedTokenizerFast')
 
 
 def guess_language(texts: list[str]) -> str:
@@ -109,4 +111,12 @@ def load_tokenizer(path: str | os.PathLike) -> PreTrainedTokenizerBase:
         raise FileNotFoundError(f'{path}: not a tokenizer directory '
                                 f'(expected {" or ".join(TOKENIZER_FILES)})')
     _check_sentencepiece_conversion(path)
+    config_file = path / 'tokenizer_config.json'
+    declared = (json.loads(config_file.read_text(encoding='utf-8')).get('tokenizer_class')
+                if config_file.is_file() else None)
+    if declared in GENERIC_TOKENIZER_CLASSES:
+        # AutoTokenizer would pick the model type's own class for some types (qwen2 ->
+        # Qwen2Tokenizer, which rebuilds a byte-level BPE from the vocabulary: other ids, and
+        # text decoded without spaces), not the tokenizer.json the folder holds.
+        return PreTrainedTokenizerFast.from_pretrained(str(path))
     return AutoTokenizer.from_pretrained(str(path))
