@@ -5,6 +5,10 @@
 Writes DIR/predictions.jsonl (id, hypothesis, reference) and DIR/metrics.json (BLEU-1..4, both
 ROUGE-L conventions, WER or accuracy for recognition sets, the sacrebleu signature and a record of
 the conventions used: ``unisign_fla.evaluation.score``), and prints the metrics as one JSON line.
+
+The checkpoint must match the config's model exactly (a missing or unexpected key is an error
+that names it), and it holds the whole model: the stage-1 file a stage-2 config names as
+``model.encoder_checkpoint`` is not read.
 """
 import argparse
 import json
@@ -13,8 +17,8 @@ import os.path as osp
 from mmengine.config import DictAction
 from mmengine.runner import Runner
 
-from unisign_fla.engine import (allow_mmengine_checkpoint_types, load_run_config,
-                                prepare_cpu_distributed)
+from unisign_fla.engine import (allow_mmengine_checkpoint_types, load_model_weights,
+                                load_run_config, prepare_cpu_distributed)
 
 
 def parse_args(argv=None):
@@ -35,14 +39,22 @@ def main(argv=None):
     if not osp.isfile(args.checkpoint):
         raise SystemExit(f'error: checkpoint file not found: {args.checkpoint}')
     cfg = load_run_config(args.config, args.cfg_options, args.launcher, args.work_dir)
-    cfg.load_from, cfg.resume = args.checkpoint, False
+    cfg.load_from, cfg.resume = None, False  # loaded strictly below, not by the Runner
+    if 'encoder_checkpoint' in cfg.model:
+        cfg.model.encoder_checkpoint = None  # the checkpoint holds the trained encoder
     out_dir = args.out_dir or osp.join(cfg.work_dir, 'test')
     evaluators = cfg.test_evaluator if isinstance(cfg.test_evaluator, list) else [cfg.test_evaluator]
     for evaluator in evaluators:
         evaluator['output_dir'] = out_dir
     allow_mmengine_checkpoint_types()
     prepare_cpu_distributed(cfg)
-    metrics = Runner.from_cfg(cfg).test()
+    runner = Runner.from_cfg(cfg)
+    model = runner.model.module if hasattr(runner.model, 'module') else runner.model
+    try:
+        load_model_weights(model, args.checkpoint)
+    except ValueError as error:
+        raise SystemExit(f'error: {error}') from error
+    metrics = runner.test()
     print(json.dumps({'checkpoint': args.checkpoint, 'out_dir': out_dir, **metrics}))
     return metrics
 

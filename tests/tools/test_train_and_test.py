@@ -120,6 +120,20 @@ def test_stage2_freezes_the_encoder_and_trains_a_lora_or_full_lm(tiny_synthsign,
     name = 'model.layers.0.mlp.up_proj.weight'
     assert not torch.equal(trained[name], pretrained[name])
 
+    # Testing the stage-2 checkpoint reads neither the stage-1 file (the config's default path
+    # does not exist here) nor anything but an exact match of its keys.
+    checkpoint = str(tmp_path / 'full' / 'iter_2.pth')
+    common = ['--work-dir', str(tmp_path / 'full'), '--out-dir', str(tmp_path / 'full_test'),
+              '--cfg-options', *data_options(tiny_synthsign / 'shards')]
+    metrics = test_tool.main([STAGE2, checkpoint, *common, f'model.head.pretrained_dir={lm_dir}',
+                              'model.generation.max_new_tokens=3'])
+    assert 'translation/bleu4' in metrics
+    with pytest.raises(SystemExit, match=r'iter_2.pth: does not match the model of the config: '
+                                         r'missing keys \d+ \(head\..*unexpected keys \d+ '
+                                         r'\(head\.adapter'):
+        test_tool.main([STAGE1, checkpoint, *common,
+                        f'model.head.tokenizer_dir={tiny_synthsign / "tokenizer"}'])
+
 
 def test_missing_config_and_missing_data_are_named(tiny_synthsign, tmp_path):
     with pytest.raises(SystemExit, match='config file not found: nope.py'):

@@ -43,3 +43,16 @@ def load_checkpoint_state_dict(path: str, prefix: str = '') -> dict:
         raise KeyError(f'{path}: no weights start with {prefix!r} '
                        f'(first keys: {list(state)[:5]})')
     return selected
+
+
+def load_model_weights(model: torch.nn.Module, path: str) -> None:
+    """Load a checkpoint's weights into ``model`` strictly: any missing or unexpected key is a
+    ``ValueError`` that names them, so a checkpoint that does not match its config is never
+    scored as a partly untrained model."""
+    state = load_checkpoint_state_dict(path)
+    missing, unexpected = model.load_state_dict(state, strict=False)
+    if missing or unexpected:
+        def listing(keys):
+            return f'{len(keys)} ({", ".join(keys[:8])}{", ..." if len(keys) > 8 else ""})'
+        raise ValueError(f'{path}: does not match the model of the config: missing keys '
+                         f'{listing(missing)}, unexpected keys {listing(unexpected)}')
