@@ -79,3 +79,30 @@ def test_rgb_branch_needs_crops_and_pose_only_ignores_them():
     encoder = PoseEncoder(**SMALL).eval()
     torch.testing.assert_close(encoder(keypoints, mask, **_crops())[0],
                                encoder(keypoints, mask)[0])
+
+
+@pytest.mark.parametrize('empty_crops', [torch.zeros(0, 32, 32, 3, dtype=torch.uint8),
+                                         torch.zeros(0, 0, 0, 3, dtype=torch.uint8)],
+                         ids=['sized', 'unknown_crop_size'])
+def test_batch_without_crops_under_ddp(tmp_path, empty_crops):
+    """A batch in which no clip has a hand crop (the crop tensor even (0, 0, 0, 3) when shards
+    carry no crop_size) runs, and under DistributedDataParallel the next step does not fail
+    with "Expected to have finished reduction": every RGB parameter gets a (zero) gradient."""
+    import torch.distributed as dist
+    from torch.nn.parallel import DistributedDataParallel
+
+    torch.manual_seed(0)
+    encoder = PoseEncoder(**SMALL, rgb=RGB)
+    no_crops = dict(crops=empty_crops, crop_index=torch.zeros(0, 3, dtype=torch.long),
+                    crop_joints=torch.zeros(0, 21, 2))
+    keypoints, mask = torch.randn(2, 8, 69, 3), torch.ones(2, 8, dtype=torch.bool)
+    dist.init_process_group('gloo', init_method=f'file://{tmp_path}/store', rank=0,
+                            world_size=1)
+    try:
+        model = DistributedDataParallel(encoder)
+        for batch in (no_crops, _crops(), no_crops, no_crops):
+            tokens, _ = model(keypoints, mask, **batch)
+            tokens.square().sum().backward()
+    finally:
+        dist.destroy_process_group()
+    assert all(p.grad is not None for p in encoder.rgb_backbone.parameters())

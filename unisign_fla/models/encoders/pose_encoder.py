@@ -104,6 +104,12 @@ class PoseEncoder(nn.Module):
             return {}
         return {'pgf_gate': self.fusion.last_gate}
 
+    def _zero_rgb_term(self) -> torch.Tensor:
+        """0 x every RGB parameter: a batch without crops still gives the RGB branch (zero)
+        gradients, which DistributedDataParallel needs from every rank."""
+        parameters = list(self.rgb_backbone.parameters()) + list(self.fusion.parameters())
+        return sum(p.sum() for p in parameters) * 0.0
+
     def forward(self, keypoints: torch.Tensor, mask: torch.Tensor,
                 crops: Optional[torch.Tensor] = None, crop_index: Optional[torch.Tensor] = None,
                 crop_joints: Optional[torch.Tensor] = None
@@ -132,7 +138,11 @@ class PoseEncoder(nn.Module):
                 raise ValueError('this encoder has an RGB branch but the batch has no crops, '
                                  'crop_index and crop_joints: load them with '
                                  'LoadShardSample(with_crops=True) + ScoreAwareCropSampling')
-            hands = self.fusion(hands, self.rgb_backbone(crops), crop_index, crop_joints)
+            if len(crop_index):
+                hands = self.fusion(hands, self.rgb_backbone(crops), crop_index, crop_joints)
+            else:  # no hand crop in the batch; the crop tensor may even be (0, 0, 0, 3)
+                self.fusion.last_gate = None
+                hands = hands + self._zero_rgb_term()
 
         body, token_mask = self.branches['body'].temporal_features(body, mask)
         hands, _ = self.branches['hand'].temporal_features(hands, hand_mask)
