@@ -71,3 +71,35 @@ def test_skip_indices_starts_the_infinite_stream_later():
     assert not finite.can_skip_indices
     with pytest.raises(ValueError, match='infinite'):
         finite.skip_indices(4)
+
+
+@pytest.mark.parametrize('round_up', [True, False])
+def test_a_clip_count_off_the_batch_size_does_not_mix_lengths(round_up):
+    """1,003 clips in batches of 32: the short group used to land at a random place and shift
+    every later batch across two length groups (before the fix: 19.6 % padding here, against
+    2.7 % at 992 clips). Batches cut from the stream by count stay as grouped as at 992."""
+    import random
+    rng = random.Random(0)
+    shares = {}
+    for count in (992, 1003):
+        lengths = [rng.randint(20, 300) for _ in range(count)]
+        order = list(LengthGroupedSampler(_Clips(lengths), batch_size=32, seed=0,
+                                          round_up=round_up))
+        batches = [order[i:i + 32] for i in range(0, len(order), 32)]
+        shares[count] = _padding(batches, lengths) / sum(max(lengths[i] for i in b) * len(b)
+                                                         for b in batches)
+        if round_up:
+            assert len(order) % 32 == 0 and set(order) == set(range(count))
+        else:
+            assert sorted(order) == list(range(count))
+    assert shares[1003] < 0.05 and shares[1003] < 1.5 * shares[992], shares
+
+
+def test_infinite_epochs_are_whole_batches():
+    lengths = [(i * 37) % 90 + 10 for i in range(70)]
+    sampler = LengthGroupedSampler(_Clips(lengths), batch_size=8, seed=0, infinite=True,
+                                   round_up=False)
+    assert len(sampler) == 72
+    stream = iter(sampler)
+    for _ in range(3):                    # every epoch: 9 batches, every clip at least once
+        assert set(next(stream) for _ in range(72)) == set(range(70))
