@@ -106,3 +106,20 @@ def test_batch_without_crops_under_ddp(tmp_path, empty_crops):
     finally:
         dist.destroy_process_group()
     assert all(p.grad is not None for p in encoder.rgb_backbone.parameters())
+
+
+def test_temporal_dropout_keeps_the_evaluation_scale():
+    """Averaged over dropout draws, a training forward equals the evaluation forward (the
+    activation is set aside: the check is on what dropout and the norm do)."""
+    from torch import nn
+
+    from unisign_fla.models.encoders.graph_blocks import TemporalBlock
+    torch.manual_seed(0)
+    block = TemporalBlock(16, kernel_size=3, dropout=0.5)
+    block.act = nn.Identity()
+    x, mask = torch.randn(1, 6, 4, 16), torch.ones(1, 6, dtype=torch.bool)
+    expected, _ = block.eval()(x, mask)
+    block.train()
+    with torch.no_grad():
+        mean = torch.stack([block(x, mask)[0] for _ in range(4000)]).mean(dim=0)
+    torch.testing.assert_close(mean, expected, atol=0.15, rtol=0)   # 1.07 off before the fix

@@ -59,7 +59,9 @@ class TemporalBlock(nn.Module):
         x = x * mask[:, :, None, None]
         y = self.conv(x.permute(0, 3, 1, 2)).permute(0, 2, 3, 1)
         x, mask = x[:, ::self.stride], mask[:, ::self.stride]
-        return self.act(self.norm(self.dropout(y)) + x) * mask[:, :, None, None], mask
+        # Dropout after the norm: inverted dropout then keeps the expected output of training
+        # equal to evaluation's (before it, the norm re-scaled the dropped features).
+        return self.act(self.dropout(self.norm(y)) + x) * mask[:, :, None, None], mask
 
 
 class MaskedBatchNorm(nn.Module):
