@@ -2,12 +2,14 @@
 from .collate import sign_collate
 from .crop_augmentation import RandomCropColorJitter
 from .length_grouped_sampler import LengthGroupedSampler
+from .multi_task_dataset import MultiTaskDataset
 from .normalization import normalize_unisign
 from .score_aware_sampling import ScoreAwareCropSampling
 from .sign_dataset import SignShardDataset
 from .transforms import (LoadShardSample, NormalizeKeypoints, PackSignInputs,
                          RandomKeypointAffine, SampleFrames)
 
-__all__ = ['sign_collate', 'RandomCropColorJitter', 'LengthGroupedSampler', 'normalize_unisign',
+__all__ = ['sign_collate', 'RandomCropColorJitter', 'LengthGroupedSampler', 'MultiTaskDataset',
+           'normalize_unisign',
            'ScoreAwareCropSampling', 'SignShardDataset', 'LoadShardSample', 'NormalizeKeypoints',
            'PackSignInputs', 'RandomKeypointAffine', 'SampleFrames']

@@ -43,10 +43,15 @@ class LengthGroupedSampler(DefaultSampler):
         self.batch_size, self.pool_batches = batch_size, pool_batches
         self.infinite = infinite
         self.skipped_indices = 0
+        # A MultiTaskDataset draws each epoch's clips at its members' ratios.
+        self.draw = getattr(dataset, 'draw', None)
+        epoch_length = sum(dataset.counts) if self.draw else len(self.lengths)
+        global_batch = batch_size * self.world_size
         if round_up or infinite:
-            global_batch = batch_size * self.world_size
-            self.total_size = -(-len(self.lengths) // global_batch) * global_batch
-            self.num_samples = self.total_size // self.world_size
+            self.total_size = -(-epoch_length // global_batch) * global_batch
+        else:
+            self.total_size = epoch_length
+        self.num_samples = self.total_size // self.world_size
 
     @property
     def can_skip_indices(self) -> bool:
@@ -68,8 +73,9 @@ class LengthGroupedSampler(DefaultSampler):
     def _epoch_indices(self, epoch: int) -> List[int]:
         generator = torch.Generator()
         generator.manual_seed(self.seed + epoch)
-        indices = torch.randperm(len(self.lengths), generator=generator)
-        if self.round_up or self.infinite:
+        indices = (self.draw(generator) if self.draw
+                   else torch.randperm(len(self.lengths), generator=generator))
+        if len(indices) < self.total_size:
             indices = indices.repeat(self.total_size // len(indices) + 1)[:self.total_size]
         global_batch = self.batch_size * self.world_size
         pool = global_batch * self.pool_batches

@@ -47,7 +47,8 @@ class SignShardDataset(BaseDataset):
                 continue
             data_list.append(dict(shard_sample=sample, id=sample.id, target=target,
                                   task=self.task, language=sample.meta.get('language'),
-                                  signer=sample.meta.get('signer')))
+                                  signer=sample.meta.get('signer'),
+                                  dataset=sample.meta.get('dataset')))
         if skipped:
             print_log(f'{self.ann_file}: skipped {skipped} clips without a {self.task} target',
                       logger='current')

@@ -123,7 +123,7 @@ def _remap_crops(hand: dict, rows: np.ndarray) -> dict:
 class PackSignInputs:
     """Turn the sample dict into ``{'inputs': tensors, 'data_samples': plain metadata}``."""
 
-    META_KEYS = ('id', 'target', 'task', 'language', 'signer')
+    META_KEYS = ('id', 'target', 'task', 'language', 'signer', 'dataset')
 
     def __call__(self, results: dict) -> dict:
         inputs = {'keypoints': torch.from_numpy(np.ascontiguousarray(results['keypoints']))}

@@ -1,7 +1,7 @@
 """mmengine metric for generated outputs: published-convention scores, saved with the outputs."""
 import json
 import os
-from typing import List, Optional, Sequence
+from typing import Dict, List, Optional, Sequence
 
 from mmengine.evaluator import BaseMetric
 
@@ -15,10 +15,15 @@ class TranslationMetric(BaseMetric):
     """``scoring.score`` of the predictions against the targets: BLEU-1..4 and both ROUGE-L
     conventions, plus WER for CSLR and top-1 accuracy for ISLR sets.
 
+    An evaluation set that mixes data sets or tasks (``MultiTaskDataset``) is scored per data set
+    and task, each with its own language and metric: the returned keys are then
+    ``{dataset}/{task}/{metric}`` and ``metrics.json`` holds ``{"sets": {"{dataset}/{task}":
+    report}}``; a single set keeps the flat keys.
+
     Args:
-        output_dir: if set, ``predictions.jsonl`` (id, hypothesis, reference) and ``metrics.json``
-            (scores, sacrebleu signature and the conventions used) are written there after each
-            evaluation.
+        output_dir: if set, ``predictions.jsonl`` (id, hypothesis, reference, plus dataset and
+            task for mixed sets) and ``metrics.json`` (scores, sacrebleu signature and the
+            conventions used) are written there after each evaluation.
     """
 
     default_prefix = 'translation'
@@ -32,27 +37,36 @@ class TranslationMetric(BaseMetric):
         for sample in data_samples:
             self.results.append({'id': sample['id'], 'hypothesis': sample['prediction'],
                                  'reference': sample['target'], 'language': sample['language'],
-                                 'task': sample['task']})
+                                 'task': sample['task'], 'dataset': sample.get('dataset')})
 
     def compute_metrics(self, results: List[dict]) -> dict:
-        sets = {(r['language'], r['task']) for r in results}
-        if len(sets) != 1:
-            raise ValueError('one evaluation set must have one language and one task, got '
-                             f'{sorted(sets)}')
-        language, task = sets.pop()
-        report = score([r['hypothesis'] for r in results], [r['reference'] for r in results],
-                       language, task)
+        groups: Dict[tuple, List[dict]] = {}
+        for r in results:
+            groups.setdefault((r['dataset'], r['task']), []).append(r)
+        reports = {}
+        for (dataset, task), members in sorted(groups.items(), key=lambda g: str(g[0])):
+            languages = {r['language'] for r in members}
+            if len(languages) != 1:
+                raise ValueError(f'{dataset}/{task}: one evaluation set must have one language, '
+                                 f'got {sorted(map(str, languages))}')
+            language = languages.pop()
+            report = score([r['hypothesis'] for r in members],
+                           [r['reference'] for r in members], language, task)
+            reports[f'{dataset}/{task}'] = dict(report, dataset=dataset, language=language,
+                                                task=task, num_samples=len(members))
+        mixed = len(reports) > 1
         if self.output_dir:
-            self._save(results, dict(report, language=language, task=task,
-                                     num_samples=len(results)))
-        return {k: v for k, v in report.items() if isinstance(v, (int, float))}
+            self._save(results, {'sets': reports} if mixed else next(iter(reports.values())),
+                       mixed)
+        return {f'{name}/{k}' if mixed else k: v for name, report in reports.items()
+                for k, v in report.items() if isinstance(v, (int, float)) and k != 'num_samples'}
 
-    def _save(self, results: List[dict], report: dict) -> None:
+    def _save(self, results: List[dict], report: dict, mixed: bool) -> None:
         os.makedirs(self.output_dir, exist_ok=True)
+        keys = ('id', 'hypothesis', 'reference') + (('dataset', 'task') if mixed else ())
         with open(os.path.join(self.output_dir, 'predictions.jsonl'), 'w',
                   encoding='utf-8') as f:
-            for r in sorted(results, key=lambda r: r['id']):
-                f.write(json.dumps({k: r[k] for k in ('id', 'hypothesis', 'reference')},
-                                   ensure_ascii=False) + '\n')
+            for r in sorted(results, key=lambda r: (str(r['dataset']), r['task'], r['id'])):
+                f.write(json.dumps({k: r[k] for k in keys}, ensure_ascii=False) + '\n')
         with open(os.path.join(self.output_dir, 'metrics.json'), 'w', encoding='utf-8') as f:
             json.dump(report, f, indent=2, ensure_ascii=False)
