@@ -6,6 +6,7 @@ target strings, and the same model class serves SLT, CSLR and ISLR through task 
 """
 from typing import Dict, List, Optional
 
+from mmengine.logging import print_log
 from mmengine.model import BaseModel
 
 from unisign_fla.engine.checkpoint import load_checkpoint_state_dict
@@ -28,13 +29,19 @@ class SignTranslator(BaseModel):
         head: config of the generative head (``LightTranslator`` or ``LanguageModelHead``);
             its ``in_channels`` is filled in from the encoder.
         encoder_checkpoint: stage-1 checkpoint whose ``encoder.*`` weights initialise the encoder.
+        init_checkpoint: a checkpoint of an earlier stage whose weights initialise this model by
+            name (Uni-Sign's RGB-pose stage from its pose stage, fine-tuning from pretraining).
+            Weights it lacks keep their fresh initialisation and are listed in the log (the new
+            RGB branch, say); a weight it has in another shape, or one this model lacks, is an
+            error naming it.
         freeze_encoder: stage 2 of FLa-LLM: encoder weights fixed and kept in eval mode.
         prompts: task -> prompt template (``{language}`` is replaced by the language name).
         generation: ``max_new_tokens``, ``num_beams`` for prediction.
     """
 
     def __init__(self, encoder: dict, head: dict, encoder_checkpoint: Optional[str] = None,
-                 freeze_encoder: bool = False, prompts: Optional[Dict[str, str]] = None,
+                 freeze_encoder: bool = False, init_checkpoint: Optional[str] = None,
+                 prompts: Optional[Dict[str, str]] = None,
                  generation: Optional[dict] = None, data_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[dict] = None):
         super().__init__(data_preprocessor=data_preprocessor, init_cfg=init_cfg)
@@ -42,12 +49,31 @@ class SignTranslator(BaseModel):
         self.head = MODELS.build(dict(head, in_channels=self.encoder.out_channels))
         self.prompts = dict(DEFAULT_PROMPTS, **(prompts or {}))
         self.generation = {'max_new_tokens': 60, 'num_beams': 4, **(generation or {})}
+        if init_checkpoint:
+            self._load_by_name(init_checkpoint)
         if encoder_checkpoint:
             self.encoder.load_state_dict(load_checkpoint_state_dict(encoder_checkpoint, 'encoder.'))
         self.freeze_encoder = freeze_encoder
         if freeze_encoder:
             self.encoder.requires_grad_(False)
             self.encoder.eval()
+
+    def _load_by_name(self, path: str) -> None:
+        state = load_checkpoint_state_dict(path)
+        own = self.state_dict()
+        unexpected = sorted(k for k in state if k not in own)
+        reshaped = sorted(f'{k} {tuple(v.shape)} -> {tuple(own[k].shape)}'
+                          for k, v in state.items() if k in own and v.shape != own[k].shape)
+        if unexpected or reshaped:
+            raise ValueError(f'init_checkpoint {path}: {len(unexpected)} weights this model lacks '
+                             f'({", ".join(unexpected[:6])}) and {len(reshaped)} of another '
+                             f'shape ({", ".join(reshaped[:6])})')
+        missing = sorted(k for k in own if k not in state)
+        self.load_state_dict(state, strict=False)
+        modules = sorted({'.'.join(k.split('.')[:2]) for k in missing})
+        print_log(f'init_checkpoint {path}: loaded {len(state)} weights by name; '
+                  f'{len(missing)} start fresh' + (f' (in {", ".join(modules)})' if missing
+                                                   else ''), logger='current')
 
     def train(self, mode: bool = True):
         super().train(mode)
