@@ -15,10 +15,18 @@ def test_config_parses_and_pipelines_match_the_encoder(path):
     cfg = Config.fromfile(path)
     uses_rgb = cfg.model.encoder.get('rgb') is not None
     for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
-        steps = {step['type']: step for step in cfg[loader].dataset.pipeline}
-        assert steps['LoadShardSample'].get('with_crops', False) == uses_rgb, loader
-        assert ('ScoreAwareCropSampling' in steps) == uses_rgb, loader
-        if uses_rgb:
-            assert steps['ScoreAwareCropSampling']['random'] == (loader == 'train_dataloader')
-            assert ('RandomCropColorJitter' in steps) == (loader == 'train_dataloader')
+        dataset = cfg[loader].dataset
+        pipelines = [m.pipeline for m in dataset.datasets] if 'datasets' in dataset else [
+            dataset.pipeline]
+        for pipeline in pipelines:
+            check_pipeline(pipeline, loader, uses_rgb)
+
+
+def check_pipeline(pipeline, loader, uses_rgb):
+    steps = {step['type']: step for step in pipeline}
+    assert steps['LoadShardSample'].get('with_crops', False) == uses_rgb, loader
+    assert ('ScoreAwareCropSampling' in steps) == uses_rgb, loader
+    if uses_rgb:
+        assert steps['ScoreAwareCropSampling']['random'] == (loader == 'train_dataloader')
+        assert ('RandomCropColorJitter' in steps) == (loader == 'train_dataloader')
 

@@ -2,12 +2,8 @@
 # pretrained language model that tools/quickstart.py prepares (loaded with from_pretrained).
 #   python tools/train.py configs/synthsign/fla_stage2_synthsign.py \
 #       --cfg-options model.encoder_checkpoint=work_dirs/fla_stage1_synthsign/iter_500.pth
-_base_ = ['./fla_stage1_synthsign.py']
-model = dict(
-    encoder_checkpoint='work_dirs/fla_stage1_synthsign/iter_500.pth',
-    freeze_encoder=True,
-    head=dict(_delete_=True, type='LanguageModelHead', pretrained_dir={{_base_.lm_dir}},
-              lora=None, label_smoothing=0.1, max_target_length=48))
+_base_ = ['../_base_/schedules/cpu_iters.py', '../_base_/datasets/synthsign.py',
+          '../_base_/models/synthsign_stage2.py']
 # The adapter and the LM must learn to read the video from scratch, and steps are what a CPU
 # budget lacks: on stage-1 features, 450 steps at LR 2e-3 / 3e-3 gave dev BLEU-4 45.6 / 50.2
 # (300 steps at 3e-4, the first setting, gave 6.2).

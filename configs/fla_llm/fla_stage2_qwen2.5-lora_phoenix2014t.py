@@ -1,0 +1,6 @@
+# FLa-LLM stage 2 on PHOENIX-2014T (German): the stage-1 encoder frozen, an MLP adapter, and the
+# decoder-only Qwen2.5-0.5B with LoRA (rank 16; LoRA LR 2e-4, adapter 1e-3).
+#   python tools/train.py configs/fla_llm/fla_stage2_qwen2.5-lora_phoenix2014t.py
+_base_ = ['../_base_/schedules/fla_llm_stage2_lora_20e.py', '../_base_/datasets/phoenix2014t.py',
+          '../_base_/models/stage2_qwen2.5_lora.py']
+model = dict(encoder_checkpoint='work_dirs/fla_stage1_light-t_phoenix2014t/epoch_20.pth')

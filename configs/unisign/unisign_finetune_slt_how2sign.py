@@ -1,0 +1,17 @@
+# Uni-Sign downstream: How2Sign translation (English; BLEU-4). Targets and generations up to 160
+# tokens: Uni-Sign's limit of 50 cuts 5-6 % of How2Sign's sentences (measured in docs/recipes.md).
+# Fine-tuned from the RGB-pose CSL-News pretraining (stage 2, weights by name) with the RGB hand
+# branch, 20 epochs at batch 32 (one GPU).
+#   python tools/train.py configs/unisign/unisign_finetune_slt_how2sign.py
+_base_ = ['../_base_/schedules/uni_sign_20e.py', '../_base_/datasets/how2sign.py',
+          '../_base_/datasets/rgb_crop_steps.py', '../_base_/models/uni_sign.py',
+          '../_base_/models/rgb_branch.py']
+model = dict(encoder=dict(rgb=_base_.rgb_branch),
+             init_checkpoint='work_dirs/unisign_stage2_rgb-pose_csl-news/epoch_5.pth',
+             head=dict(max_target_length=_base_.target_tokens),
+             generation=dict(max_new_tokens=_base_.target_tokens))
+train_pipeline = _base_.rgb_train_steps + _base_.train_pipeline[1:]
+test_pipeline = _base_.rgb_test_steps + _base_.test_pipeline[1:]
+train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
+val_dataloader = dict(dataset=dict(pipeline=test_pipeline))
+test_dataloader = dict(dataset=dict(pipeline=test_pipeline))
