@@ -136,7 +136,7 @@ def main(argv=None):
     test_dir = osp.join(work_dir, 'test')
     run('test', ['tools/test.py', STAGE2, last_checkpoint(stage2_dir), '--work-dir', stage2_dir,
                  '--out-dir', test_dir, '--cfg-options', f'model.head.pretrained_dir={lm_dir}',
-                 f'model.encoder_checkpoint={last_checkpoint(stage1_dir)}', *data_options],
+                 *data_options],
         logs, timings)
 
     with open(osp.join(test_dir, 'metrics.json')) as f:

@@ -71,6 +71,8 @@ class MultiTaskDataset:
         """One training epoch's indices (shuffled), each member at its ratio."""
         parts = []
         for offset, size, count in zip(self.offsets, self.sizes, self.counts):
+            if not count:   # a share below one sample of a small epoch
+                continue
             laps = -(-count // size)
             clips = torch.cat([torch.randperm(size, generator=generator) for _ in range(laps)])
             parts.append(clips[:count] + int(offset))
