@@ -30,3 +30,16 @@ def check_pipeline(pipeline, loader, uses_rgb):
         assert steps['ScoreAwareCropSampling']['random'] == (loader == 'train_dataloader')
         assert ('RandomCropColorJitter' in steps) == (loader == 'train_dataloader')
 
+
+
+@pytest.mark.parametrize('path', CONFIGS, ids=lambda p: os.path.relpath(p, REPO))
+def test_recipes_inherit_only_base_files(path):
+    """A recipe never inherits another recipe: each is read whole from its _base_ files."""
+    import ast
+    tree = ast.parse(open(path, encoding='utf-8').read())
+    bases = [node.value for node in tree.body if isinstance(node, ast.Assign)
+             and any(getattr(t, 'id', None) == '_base_' for t in node.targets)]
+    assert len(bases) == 1, 'a recipe names its _base_ files once'
+    for base in ast.literal_eval(bases[0]):
+        assert os.path.normpath(os.path.join(os.path.dirname(path), base)).startswith(
+            os.path.join(REPO, 'configs', '_base_')), base
