@@ -8,7 +8,7 @@ the conventions used: ``unisign_fla.evaluation.score``), and prints the metrics 
 
 The checkpoint must match the config's model exactly (a missing or unexpected key is an error
 that names it), and it holds the whole model: the stage-1 file a stage-2 config names as
-``model.encoder_checkpoint`` is not read.
+``model.encoder_checkpoint`` (or a fine-tuning recipe's ``model.init_checkpoint``) is not read.
 """
 import argparse
 import json
@@ -40,8 +40,9 @@ def main(argv=None):
         raise SystemExit(f'error: checkpoint file not found: {args.checkpoint}')
     cfg = load_run_config(args.config, args.cfg_options, args.launcher, args.work_dir)
     cfg.load_from, cfg.resume = None, False  # loaded strictly below, not by the Runner
-    if 'encoder_checkpoint' in cfg.model:
-        cfg.model.encoder_checkpoint = None  # the checkpoint holds the trained encoder
+    for earlier_stage in ('encoder_checkpoint', 'init_checkpoint'):
+        if earlier_stage in cfg.model:
+            cfg.model[earlier_stage] = None  # the tested checkpoint holds the whole model
     out_dir = args.out_dir or osp.join(cfg.work_dir, 'test')
     evaluators = cfg.test_evaluator if isinstance(cfg.test_evaluator, list) else [cfg.test_evaluator]
     for evaluator in evaluators:

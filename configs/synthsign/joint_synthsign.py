@@ -9,8 +9,11 @@ model = dict(encoder_checkpoint=None, freeze_encoder=False)
 max_iters = 950
 train_cfg = dict(max_iters=max_iters, val_interval=max_iters)
 optim_wrapper = dict(optimizer=dict(lr=3e-3),
+                     # 'head.lm.' (longer, matched first) keeps an encoder-decoder LM's own
+                     # encoder layers at the LM's rate
                      paramwise_cfg=dict(custom_keys={'head.adapter': dict(lr_mult=3.0),
-                                                     'encoder': dict(lr_mult=1 / 3)},
+                                                     'encoder': dict(lr_mult=1 / 3),
+                                                     'head.lm.': dict(lr_mult=1.0)},
                                         bypass_duplicate=True))  # tied LM embeddings
 param_scheduler = [
     dict(type='LinearLR', start_factor=0.01, by_epoch=False, begin=0, end=75),

@@ -103,3 +103,17 @@ def test_infinite_epochs_are_whole_batches():
     stream = iter(sampler)
     for _ in range(3):                    # every epoch: 9 batches, every clip at least once
         assert set(next(stream) for _ in range(72)) == set(range(70))
+
+
+def test_ranks_get_equal_batch_counts_without_round_up(monkeypatch):
+    """With several processes the short last group is padded too: a rank with one batch fewer
+    would leave the others waiting in DDP's all-reduce."""
+    lengths = [(i * 7) % 40 + 5 for i in range(70)]
+    orders = []
+    for rank in (0, 1):
+        monkeypatch.setattr('mmengine.dataset.sampler.get_dist_info', lambda r=rank: (r, 2))
+        sampler = LengthGroupedSampler(_Clips(lengths), batch_size=4, seed=3, round_up=False)
+        orders.append(list(sampler))
+        assert len(sampler) == len(orders[-1])
+    assert len(orders[0]) == len(orders[1]) == 36
+    assert set(orders[0] + orders[1]) == set(range(70))

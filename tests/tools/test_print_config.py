@@ -63,3 +63,23 @@ def test_iterations_move_the_schedule_and_intervals(capsys):
 def test_epochs_move_an_epoch_schedule(capsys):
     cfg = merged(os.path.join(REPO, 'configs/fla_llm/fla_stage1_light-t_csl-daily.py'), 'train_cfg.max_epochs=2')
     assert cfg.train_cfg.max_epochs == 2 and cfg.param_scheduler[0].end == 2
+
+
+def test_settings_mmengine_reads_itself_are_accepted(capsys):
+    cfg = merged(STAGE2, 'model_wrapper_cfg.find_unused_parameters=True',
+                 'randomness.deterministic=True', 'train_dataloader.pin_memory=True',
+                 'env_cfg.dist_cfg.timeout=5')
+    assert cfg.train_dataloader.pin_memory and cfg.randomness.deterministic
+    with pytest.raises(SystemExit, match='closest existing key: train_dataloader.pin_memory'):
+        print_config.main([STAGE2, '--cfg-options', 'train_dataloader.pin_memry=True'])
+    with pytest.raises(SystemExit, match="'model.init_checkpoint.x'"):
+        print_config.main([STAGE2, '--cfg-options', 'model.init_checkpoint.x=1'])
+
+
+def test_epoch_intervals_stay_per_epoch_and_the_sampler_follows_the_batch(capsys):
+    cfg = merged(os.path.join(REPO, 'configs/fla_llm/fla_stage1_light-t_csl-daily.py'),
+                 'train_cfg.max_epochs=60')
+    assert cfg.param_scheduler[0].end == 60
+    assert cfg.train_cfg.val_interval == 1 and cfg.default_hooks.checkpoint.interval == 1
+    cfg = merged(STAGE1, 'train_dataloader.batch_size=4')
+    assert cfg.train_dataloader.sampler.batch_size == 4

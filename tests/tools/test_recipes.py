@@ -148,3 +148,27 @@ def test_recipe_trains_two_iterations_and_validates(path, tmp_path, monkeypatch,
         key = (f'translation/{dataset}/{task}/{metric[task]}' if len(tasks) > 1
                else f'translation/{metric[task]}')
         assert logged_scalars(str(tmp_path / 'work'), key), key
+
+
+def test_joint_recipe_keeps_mbarts_own_encoder_at_the_lm_rate(lm_cache):
+    """mmengine matches custom keys as substrings: 'encoder' must reach the visual encoder
+    only, not mBART's encoder layers (head.lm.model.encoder.*)."""
+    from mmengine.optim import build_optim_wrapper
+    from mmengine.registry import init_default_scope
+
+    from unisign_fla.registry import MODELS
+    init_default_scope('unisign_fla')
+    cfg = Config.fromfile(os.path.join(REPO, 'configs/fla_llm/fla_joint_mbart_phoenix2014t.py'))
+    cfg.model.head.pretrained_dir = str(lm_cache('mbart'))
+    cfg.model.encoder.update(embed_channels=8, spatial_channels=[8, 8], temporal_layers=1,
+                             out_channels=16)
+    model = MODELS.build(cfg.model)
+    cfg.optim_wrapper.type = 'OptimWrapper'
+    cfg.optim_wrapper.pop('dtype')
+    groups = build_optim_wrapper(model, cfg.optim_wrapper).optimizer.param_groups
+    rate = {id(p): group['lr'] for group in groups for p in group['params']}
+    named = dict(model.named_parameters())
+    lm_encoder = next(n for n in named if n.startswith('head.lm.model.encoder.layers'))
+    assert rate[id(named[lm_encoder])] == pytest.approx(1e-5)
+    assert rate[id(named['encoder.fuse.0.weight'])] == pytest.approx(3e-4)
+    assert rate[id(named['head.adapter.0.weight'])] == pytest.approx(1e-3)

@@ -8,7 +8,7 @@ rounded up to whole batches (with ``round_up``, and always when ``infinite``), r
 its clips: the dataloader cuts the index stream into batches by count, so one short group
 anywhere would shift every later batch across two length groups (at 1,003 clips in batches of
 32 the padding share went from 1.7 % to 18.6 %). Without ``round_up`` the one short batch ends
-the epoch.
+the epoch (single process only: with several, every rank must run the same number of batches).
 
 Iteration-based schedules should set ``infinite=True``: the sampler then runs epoch after epoch
 itself, so mmengine's loop never restarts the dataloader (it sleeps 2 s at every restart, which
@@ -47,7 +47,7 @@ class LengthGroupedSampler(DefaultSampler):
         self.draw = getattr(dataset, 'draw', None)
         epoch_length = sum(dataset.counts) if self.draw else len(self.lengths)
         global_batch = batch_size * self.world_size
-        if round_up or infinite:
+        if round_up or infinite or self.world_size > 1:   # every rank: the same batch count
             self.total_size = -(-epoch_length // global_batch) * global_batch
         else:
             self.total_size = epoch_length

@@ -50,9 +50,15 @@ def load_model_weights(model: torch.nn.Module, path: str) -> None:
     ``ValueError`` that names them, so a checkpoint that does not match its config is never
     scored as a partly untrained model."""
     state = load_checkpoint_state_dict(path)
-    missing, unexpected = model.load_state_dict(state, strict=False)
-    if missing or unexpected:
+    own = model.state_dict()
+    missing = [k for k in own if k not in state]
+    unexpected = [k for k in state if k not in own]
+    reshaped = [f'{k} {tuple(v.shape)} vs {tuple(own[k].shape)}' for k, v in state.items()
+                if k in own and v.shape != own[k].shape]
+    if missing or unexpected or reshaped:
         def listing(keys):
             return f'{len(keys)} ({", ".join(keys[:8])}{", ..." if len(keys) > 8 else ""})'
         raise ValueError(f'{path}: does not match the model of the config: missing keys '
-                         f'{listing(missing)}, unexpected keys {listing(unexpected)}')
+                         f'{listing(missing)}, unexpected keys {listing(unexpected)}, other '
+                         f'shapes {listing(reshaped)}')
+    model.load_state_dict(state)

@@ -3,13 +3,18 @@
 mmengine merges any dotted key into a config, so a typo (``model.head.lable_smoothing``) or a
 file-level variable (``max_iters``, already substituted where the file used it) is accepted and
 silently ignored: a run of hours with a setting the user never got. Here every key must exist in
-the merged config, or name an argument of the class its parent dict builds (``type=...``), or
-extend a setting that is ``None``; anything else is an error naming the key and the closest one.
+the merged config, or name an argument of the class its parent dict builds (``type=...``; a
+data loader's: ``torch.utils.data.DataLoader``; a ``lora`` dict's: peft's ``LoraConfig``), or
+extend a setting that is ``None`` and takes a dict (``model.head.lora.r=16``); anything else is
+an error naming the key and the closest one. Keys are let through unchecked where the target
+takes ``**kwargs`` (most mmengine hooks) or where a plain dict outside ``model`` is read by
+mmengine itself (``randomness``, ``env_cfg``).
 
-Changing ``train_cfg.max_iters`` (or ``max_epochs``) also moves what was sized from it: scheduler
-``begin``/``end`` milestones, ``T_max``, the validation interval and the checkpoint interval of
-the same unit scale by new / old (a value equal to the old length becomes the new one), unless
-the same command sets them itself.
+Changing ``train_cfg.max_iters`` (or ``max_epochs``) also moves what was sized from it, unless
+the same command sets it: scheduler ``begin``/``end`` milestones and ``T_max`` scale by new / old
+(a value equal to the old length becomes the new one); the validation and checkpoint intervals
+of the same unit that equalled the old length, or exceed the new one, become the new length.
+Changing ``train_dataloader.batch_size`` also sets a ``LengthGroupedSampler``'s batch size.
 """
 import difflib
 import inspect
@@ -26,7 +31,7 @@ RUNNER_KEYS = frozenset((
     'env_cfg', 'experiment_name', 'launcher', 'load_from', 'log_level', 'log_processor', 'model',
     'optim_wrapper', 'param_scheduler', 'randomness', 'resume', 'test_cfg', 'test_dataloader',
     'test_evaluator', 'train_cfg', 'train_dataloader', 'val_cfg', 'val_dataloader',
-    'val_evaluator', 'visualizer', 'work_dir'))
+    'val_evaluator', 'visualizer', 'work_dir', 'model_wrapper_cfg', 'compile', 'strategy'))
 REGISTRIES = (registry.MODELS, registry.DATASETS, registry.DATA_SAMPLERS, registry.TRANSFORMS,
               registry.FUNCTIONS, registry.METRICS, registry.HOOKS, registry.LOOPS,
               registry.OPTIMIZERS, registry.OPTIM_WRAPPERS, registry.PARAM_SCHEDULERS)
@@ -46,17 +51,19 @@ def _paths(node: Any, prefix: str = '') -> Iterator[str]:
         yield from _paths(value, path + '.')
 
 
-def _constructor_arguments(node: dict, name: str) -> dict[str, Any] | None:
-    """``{argument: default}`` of what the dict ``node`` (at key ``name``) is passed to: the
-    class or function its ``type`` names, peft's ``LoraConfig`` for a ``lora`` dict, nothing for
-    other plain dicts. ``None`` when that takes ``**kwargs`` or cannot be resolved (then any key
-    is let through)."""
+def _constructor_arguments(node: dict, path: list[str]) -> dict[str, inspect.Parameter] | None:
+    """The parameters of what the dict ``node`` at ``path`` is passed to (see the module
+    docstring); ``None`` when its keys cannot be checked."""
     type_name = node.get('type')
     if type_name is None:
-        if name != 'lora':
-            return {}
-        from peft import LoraConfig
-        target = LoraConfig
+        if path and path[-1] == 'lora':
+            from peft import LoraConfig
+            target = LoraConfig
+        elif len(path) == 1 and path[0].endswith('_dataloader'):
+            from torch.utils.data import DataLoader
+            target = DataLoader
+        else:
+            return {} if path[:1] == ['model'] else None
     elif not isinstance(type_name, str):
         return None
     else:
@@ -65,12 +72,18 @@ def _constructor_arguments(node: dict, name: str) -> dict[str, Any] | None:
         if target is None:
             return None
     try:
-        parameters = inspect.signature(target).parameters.values()
+        parameters = inspect.signature(target).parameters
     except (TypeError, ValueError):
         return None
-    if any(p.kind is p.VAR_KEYWORD for p in parameters):
+    if any(p.kind is p.VAR_KEYWORD for p in parameters.values()):
         return None
-    return {p.name: p.default for p in parameters}
+    return dict(parameters)
+
+
+def _takes_dict(parameter: inspect.Parameter | None) -> bool:
+    """Whether an argument left at ``None`` may be given sub-keys (its annotation allows a dict)."""
+    return parameter is None or parameter.annotation is inspect.Parameter.empty or \
+        'dict' in str(parameter.annotation).lower()
 
 
 def _closest(key: str, candidates: list[str]) -> str:
@@ -99,20 +112,28 @@ def check_cfg_options(cfg: Config, options: dict, source: str = '--cfg-options')
             raise ConfigOptionError(f'{source}: {key!r} is {what}{hint}')
         node = tree
         for depth, part in enumerate(parts):
+            last = depth == len(parts) - 1
             if isinstance(node, (list, tuple)) and part.isdigit() and int(part) < len(node):
                 node = node[int(part)]
                 continue
+            arguments = (_constructor_arguments(node, parts[:depth])
+                         if isinstance(node, dict) else {})
             if isinstance(node, dict) and part in node:
-                node = node[part]
-                if node is None and depth < len(parts) - 1:   # model.head.lora=None, lora.r=16
+                if node[part] is None and not last:   # model.head.lora=None, lora.r=16
+                    if not _takes_dict((arguments or {}).get(part)):
+                        raise ConfigOptionError(
+                            f'{source}: {key!r}: {".".join(parts[:depth + 1])} is not a dict '
+                            f'setting ({arguments[part].annotation})')
                     to_fill.append('.'.join(parts[:depth + 1]))
                     node = {}
+                else:
+                    node = node[part]
                 continue
-            arguments = (_constructor_arguments(node, parts[depth - 1] if depth else '')
-                         if isinstance(node, dict) else {})
-            if arguments is None or (part in arguments and (
-                    depth == len(parts) - 1 or arguments[part] is None)):
-                break   # an argument left at its default (sub-keys of one that defaults to None)
+            if arguments is None:
+                break
+            if part in arguments and (last or (arguments[part].default is None
+                                               and _takes_dict(arguments[part]))):
+                break   # an argument left at its default (sub-keys of a dict one)
             extra = [f'{".".join(parts[:depth])}.{name}' for name in sorted(arguments)]
             raise ConfigOptionError(f'{source}: {key!r} does not exist in the config'
                                     f'{_closest(key, known + extra)}')
@@ -141,6 +162,10 @@ def _scaled(value: int, old: int, new: int) -> int:
     return new if value == old else max(1, round(value * new / old)) if value else 0
 
 
+def _interval(value: int, old: int, new: int) -> int:
+    return new if value == old or value > new else value
+
+
 def rescale_schedule(cfg: Config, old_train_cfg: dict, options: dict) -> None:
     """After ``train_cfg.max_iters``/``max_epochs`` changed, move what was sized from the old
     length (see the module docstring); keys the options set themselves are left alone."""
@@ -150,18 +175,29 @@ def rescale_schedule(cfg: Config, old_train_cfg: dict, options: dict) -> None:
     unit, old, new = before[0], before[1], after[1]
     by_epoch = unit == 'max_epochs'
     schedulers = cfg.get('param_scheduler') or []
-    for i, scheduler in enumerate(schedulers if isinstance(schedulers, list) else [schedulers]):
+    listed = isinstance(schedulers, list)
+    for i, scheduler in enumerate(schedulers if listed else [schedulers]):
         if scheduler.get('by_epoch', True) != by_epoch:
             continue
         for field in ('begin', 'end', 'T_max'):
-            if isinstance(scheduler.get(field), int) and \
-                    f'param_scheduler.{i}.{field}' not in options:
+            key = f'param_scheduler.{i}.{field}' if listed else f'param_scheduler.{field}'
+            if isinstance(scheduler.get(field), int) and key not in options:
                 scheduler[field] = _scaled(scheduler[field], old, new)
     if 'train_cfg.val_interval' not in options and isinstance(cfg.train_cfg.get('val_interval'),
                                                                int):
-        cfg.train_cfg.val_interval = _scaled(cfg.train_cfg.val_interval, old, new)
+        cfg.train_cfg.val_interval = _interval(cfg.train_cfg.val_interval, old, new)
     checkpoint = cfg.get('default_hooks', {}).get('checkpoint')
     if checkpoint and checkpoint.get('by_epoch', True) == by_epoch and isinstance(
             checkpoint.get('interval'), int) and \
             'default_hooks.checkpoint.interval' not in options:
-        checkpoint['interval'] = _scaled(checkpoint['interval'], old, new)
+        checkpoint['interval'] = _interval(checkpoint['interval'], old, new)
+
+
+def sync_sampler_batch_size(cfg: Config, options: dict) -> None:
+    """A ``LengthGroupedSampler`` groups clips into batches of its own ``batch_size``: it follows
+    ``train_dataloader.batch_size`` when only that is set."""
+    sampler = cfg.get('train_dataloader', {}).get('sampler', {})
+    if sampler.get('type') == 'LengthGroupedSampler' and \
+            'train_dataloader.batch_size' in options and \
+            'train_dataloader.sampler.batch_size' not in options:
+        sampler['batch_size'] = cfg.train_dataloader.batch_size

@@ -6,7 +6,7 @@ from typing import Optional
 from mmengine.config import Config
 
 from .config_options import (ConfigOptionError, check_cfg_options, fill_none_settings,
-                             rescale_schedule)
+                             rescale_schedule, sync_sampler_batch_size)
 
 
 def load_run_config(config: str, cfg_options: dict, launcher: str = 'none',
@@ -25,6 +25,7 @@ def load_run_config(config: str, cfg_options: dict, launcher: str = 'none',
     old_train_cfg = copy.deepcopy(cfg.get('train_cfg', {}))
     cfg.merge_from_dict(cfg_options)
     rescale_schedule(cfg, old_train_cfg, cfg_options)
+    sync_sampler_batch_size(cfg, cfg_options)
     cfg.launcher = launcher
     cfg.work_dir = work_dir or cfg.get('work_dir') or osp.join(
         'work_dirs', osp.splitext(osp.basename(config))[0])
