@@ -36,9 +36,9 @@ def parse_args(argv=None):
     parser.add_argument('--data-dir', default='data/synthsign')
     parser.add_argument('--work-dir', default='work_dirs/factorised_vs_joint')
     parser.add_argument('--seeds', nargs='+', type=int, default=[0, 1, 2])
-    parser.add_argument('--stage1-iters', type=int, default=400)
-    parser.add_argument('--stage2-iters', type=int, default=400)
-    parser.add_argument('--batch-size', type=int, default=16)
+    parser.add_argument('--stage1-iters', type=int, default=300)
+    parser.add_argument('--stage2-iters', type=int, default=300)
+    parser.add_argument('--batch-size', type=int, default=32)
     parser.add_argument('--workers', type=int, default=2, help='for generating SynthSign')
     return parser.parse_args(argv)
 

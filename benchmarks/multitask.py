@@ -1,6 +1,6 @@
 """One model for three tasks against three single-task models, on SynthSign.
 
-    python benchmarks/multitask.py                      # 400 iterations per task
+    python benchmarks/multitask.py                      # 500 iterations per task
     python benchmarks/multitask.py --iters 1000 --batch-size 32     # on a GPU machine
 
 FLa-LLM casts every task as translation, so one model can learn them all. Here the stage-1 model
@@ -42,8 +42,8 @@ def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     parser.add_argument('--data-dir', default='data/synthsign')
     parser.add_argument('--work-dir', default='work_dirs/multitask')
-    parser.add_argument('--iters', type=int, default=400, help='per task (x3 for the joint model)')
-    parser.add_argument('--batch-size', type=int, default=16)
+    parser.add_argument('--iters', type=int, default=500, help='per task (x3 for the joint model)')
+    parser.add_argument('--batch-size', type=int, default=32)
     parser.add_argument('--seed', type=int, default=0)
     parser.add_argument('--workers', type=int, default=2, help='for generating SynthSign')
     return parser.parse_args(argv)
