@@ -1,4 +1,4 @@
-# Uni-Sign's optimisation (DESIGN §10 in docs/recipes.md): AdamW 3e-4, weight decay 1e-4, grad
+# Uni-Sign's optimisation (docs/recipes.md): AdamW 3e-4, weight decay 1e-4, grad
 # clip 1.0, bf16 autocast on GPUs (tools/train.py falls back to fp32 without one). Epoch-based
 # schedules inherit it and set their length; checkpoints and logs then count epochs.
 _base_ = ['../default_runtime.py']
