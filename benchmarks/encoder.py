@@ -1,4 +1,4 @@
-"""Encoder forward + backward time and peak memory at the reference sizes (DESIGN.md §5).
+"""Encoder forward + backward time and peak memory at the reference sizes (docs/encoder.md).
 
     python benchmarks/encoder.py                      # batch 8 x 256 frames, 112 px crops
     python benchmarks/encoder.py --frames 64 --rgb-frames 32 --repeats 1

@@ -3,10 +3,7 @@
 # batch 32 (one GPU).
 #   python tools/train.py configs/unisign/unisign_finetune_slt_csl-daily.py
 _base_ = ['../_base_/schedules/uni_sign_20e.py', '../_base_/datasets/csl_daily.py',
-          '../_base_/datasets/rgb_crop_steps.py', '../_base_/models/uni_sign.py',
-          '../_base_/models/rgb_branch.py']
-model = dict(encoder=dict(rgb=_base_.rgb_branch),
-             init_checkpoint='work_dirs/unisign_stage2_rgb-pose_csl-news/epoch_5.pth')
+          '../_base_/datasets/rgb_crop_steps.py', '../_base_/models/uni_sign_rgb_finetune.py']
 train_pipeline = _base_.rgb_train_steps + _base_.train_pipeline[1:]
 test_pipeline = _base_.rgb_test_steps + _base_.test_pipeline[1:]
 train_dataloader = dict(dataset=dict(pipeline=train_pipeline))

@@ -44,7 +44,7 @@ def test_pgf_gate_moves_away_from_its_initial_value(pgf_runs):
 
 def test_reference_gate_never_opens(pgf_runs):
     """ReLU(tanh(.)) of a zero-initialised layer outputs 0 and gets no gradient: RGB never
-    enters the features (DESIGN.md §5)."""
+    enters the features (docs/encoder.md)."""
     gates = [value for _, value in logged_scalars(str(pgf_runs['reference']), 'pgf_gate')]
     assert len(gates) == REFERENCE_ITERS and set(gates) == {0.0}
 

@@ -1,4 +1,4 @@
-"""CSL-Daily (Chinese; continuous recognition and translation), DATASETS.md §3.
+"""CSL-Daily (Chinese; continuous recognition and translation), docs/datasets.md.
 
 Layouts at ``--src``:
 

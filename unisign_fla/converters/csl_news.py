@@ -1,4 +1,4 @@
-"""CSL-News (Chinese; Uni-Sign's pretraining corpus, about 1,985 hours), DATASETS.md §8.
+"""CSL-News (Chinese; Uni-Sign's pretraining corpus, about 1,985 hours), docs/datasets.md.
 
 Layout at ``--src``: ``CSL_News_Labels.json`` (a list of ``{video, pose, text}``) or
 ``CSL_News_Labels.csv`` (columns ``video,pose,text``), the file or a folder holding it (also

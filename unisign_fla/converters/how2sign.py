@@ -1,4 +1,4 @@
-"""How2Sign (American Sign Language; translation to English), DATASETS.md §4.
+"""How2Sign (American Sign Language; translation to English), docs/datasets.md.
 
 Layouts at ``--src``:
 

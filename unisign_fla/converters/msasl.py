@@ -1,4 +1,4 @@
-"""MS-ASL (American Sign Language; isolated recognition), DATASETS.md §6.
+"""MS-ASL (American Sign Language; isolated recognition), docs/datasets.md.
 
 Layout at ``--src``: a folder with ``MSASL_{train,val,test}.json`` (lists of clips with
 ``url``, ``start_time``, ``end_time``, ``label``, ``signer_id``, ...) and ``MSASL_classes.json``

@@ -1,4 +1,4 @@
-"""OpenASL (American Sign Language; translation to English), DATASETS.md §7.
+"""OpenASL (American Sign Language; translation to English), docs/datasets.md.
 
 Layouts at ``--src``:
 

@@ -1,5 +1,5 @@
 """RWTH-PHOENIX-Weather 2014 T (German; translation and recognition) and PHOENIX-2014
-(multi-signer continuous recognition), DATASETS.md §1-2. Both ship frames, not videos: a clip's
+(multi-signer continuous recognition), docs/datasets.md. Both ship frames, not videos: a clip's
 ``video`` is its frame folder under ``features/fullFrame-210x260px/<split>/``, relative to
 ``--src`` (use that as ``--video-root``; frames are 25 fps, the extractor's folder default).
 

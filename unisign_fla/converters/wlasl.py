@@ -1,4 +1,4 @@
-"""WLASL (American Sign Language; isolated recognition), DATASETS.md §5.
+"""WLASL (American Sign Language; isolated recognition), docs/datasets.md.
 
 Layouts at ``--src``:
 

@@ -2,7 +2,7 @@
 
 Shards store pixels (docs/formats.md); normalisation happens here so that it can change without
 re-extracting. Uni-Sign divides x by W and y by H separately, which squashes the signer whenever
-the video is not square; we map a *square* body box to [-1, 1] instead (DESIGN.md §2).
+the video is not square; we map a *square* body box to [-1, 1] instead (docs/formats.md).
 """
 import numpy as np
 

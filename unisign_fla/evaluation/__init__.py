@@ -1,4 +1,4 @@
-"""Metrics with the conventions of published sign language results (DESIGN.md §8).
+"""Metrics with the conventions of published sign language results (docs/evaluation.md).
 
 ``score`` is the one entry point (BLEU, both ROUGE-L conventions, WER, ISLR accuracy);
 ``python -m unisign_fla.evaluation`` scores text files with it.

@@ -1,4 +1,4 @@
-"""Corpus BLEU-1..4 with sacrebleu and an explicit, per-language tokenizer (DESIGN.md §8).
+"""Corpus BLEU-1..4 with sacrebleu and an explicit, per-language tokenizer (docs/evaluation.md).
 
 Chinese is NFKC-normalised on both sides and tokenised per character; scoring raw Chinese with
 ``13a`` gives near-zero BLEU. Every report carries the sacrebleu signature so numbers can be

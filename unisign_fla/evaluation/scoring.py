@@ -2,7 +2,7 @@
 
 ``score`` returns the figures as percentages together with a ``conventions`` record (sacrebleu
 signature, ROUGE-L variant, tokenisation), so a number in a results table can always be traced
-to how it was computed. Conventions follow DESIGN.md §8 and reproduce Uni-Sign's published
+to how it was computed. Conventions: docs/evaluation.md; they reproduce Uni-Sign's published
 scores from its released outputs (tests/evaluation/test_published_scores.py).
 """
 import unicodedata

@@ -1,7 +1,7 @@
 """Hand crops for the RGB branch, cut once at extraction so that training never decodes videos.
 
 Only frames that score-aware sampling may pick get a crop: those whose mean hand score exceeds the
-threshold (DESIGN.md §5). Each box is a square centred on the hand's confident joints with side
+threshold (docs/encoder.md). Each box is a square centred on the hand's confident joints with side
 ``scale`` x the larger extent (Uni-Sign uses 1.2). Boxes are computed for all frames at once;
 only the cut-and-resize is per crop. Where a box leaves the image the crop is padded black: edge
 replication or wrapping would invent hand pixels.

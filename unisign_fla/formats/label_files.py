@@ -3,7 +3,7 @@
 They are downloaded files, so they are never given to ``pickle.load``: safe_pickle.py admits only
 what the pickle opcodes build without importing anything (dicts, lists, tuples, strings, numbers,
 booleans, None); any class or function reference is refused with the file's name.
-Layouts (DESIGN.md §11): CSL-Daily, How2Sign, WLASL, OpenASL map a clip name to
+Layouts (docs/datasets.md): CSL-Daily, How2Sign, WLASL, OpenASL map a clip name to
 ``{name, gloss: [..], text, video_path}``; PHOENIX-2014T has ``gloss`` as one string.
 """
 import os

@@ -106,7 +106,7 @@ def write_manifest(records: Iterable[dict], path: str) -> int:
 
 def target_of(record: dict, task: str) -> Optional[str]:
     """The training target of a clip for a task: SLT -> text, CSLR -> glosses joined by spaces,
-    ISLR -> the class word (DESIGN.md §7)."""
+    ISLR -> the class word (docs/recipes.md)."""
     if task == 'slt':
         return record.get('text')
     if task == 'cslr':

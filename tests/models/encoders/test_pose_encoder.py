@@ -8,7 +8,7 @@ SMALL = dict(embed_channels=16, spatial_channels=(16, 32), temporal_layers=2, ou
 
 
 def test_reference_size_parameter_count():
-    # Reference widths (DESIGN.md §5): 64 -> 64 -> 128 -> 256, 3 temporal blocks of k=5.
+    # Reference widths (docs/recipes.md): 64 -> 64 -> 128 -> 256, 3 temporal blocks of k=5.
     encoder = PoseEncoder(temporal_stride=1)
     assert sum(p.numel() for p in encoder.parameters()) == 3_748_554
 
@@ -58,8 +58,7 @@ def _crops(num=3, size=32):
 def test_reference_size_parameter_count_with_rgb():
     encoder = PoseEncoder(temporal_stride=1, rgb=dict(backbone=dict(type='HandCropBackbone'),
                                                       fusion=dict(type='PriorGuidedFusion')))
-    # Pose 3,748,554 + HandCropBackbone 340,384 + PGF at width 256 (341,517): DESIGN.md §5
-    # gives "about 4.5 M" for the reference.
+    # Pose 3,748,554 + HandCropBackbone 340,384 + PGF at width 256 (341,517).
     assert sum(p.numel() for p in encoder.parameters()) == 4_430_455
 
 

@@ -3,7 +3,7 @@
 A backend gets a whole clip at once: a GPU estimator (RTMPose, RTMW, DWPose via mmpose or
 onnxruntime) is free to batch across frames internally and to keep one model session open across
 clips (build it once in ``__init__``, release it in ``close``). It must return one signer per clip
-(DESIGN.md §2): a fixed (T, 133, 3) array, never a variable number of people.
+(docs/formats.md, "Keypoints"): a fixed (T, 133, 3) array, never a variable number of people.
 """
 from abc import ABCMeta, abstractmethod
 from dataclasses import dataclass

@@ -1,4 +1,4 @@
-"""One signer per clip from per-keyframe person detections (DESIGN.md §2).
+"""One signer per clip from per-keyframe person detections (docs/formats.md).
 
 The detector runs on keyframes only (every ``interval`` frames, and the last one); the signer is
 the most prominent person on the first keyframe that has one (large and central), then the
