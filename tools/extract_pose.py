@@ -43,6 +43,11 @@ def parse_args(argv=None) -> argparse.Namespace:
                         help='clips whose decoded frames would exceed this many GiB fail alone '
                              '(instead of the worker running out of memory); 0: no limit. Up '
                              'to 3 x --threads + 1 clips are in memory at once')
+    parser.add_argument('--allow-outside-root', action='store_true',
+                        help='read video / keypoints paths that lead outside --video-root '
+                             '(absolute, "..", symlinks), e.g. the absolute keypoint paths '
+                             'data_prep/convert.py --poses writes; without it such clips fail '
+                             'with the reason in failures.jsonl. Only for a manifest you trust')
     parser.add_argument('--merge-index', action='store_true',
                         help='only (re)write the split indices and failures.jsonl')
     return parser.parse_args(argv)
@@ -57,7 +62,8 @@ def main(argv=None) -> int:
         crop_threshold=args.crop_threshold, samples_per_shard=args.samples_per_shard,
         num_workers=args.num_shards, worker_index=args.shard_index,
         max_failure_rate=args.max_failure_rate, folder_fps=args.fps, threads=args.threads,
-        jpeg_quality=args.jpeg_quality, max_clip_gib=args.max_clip_gib or None)
+        jpeg_quality=args.jpeg_quality, max_clip_gib=args.max_clip_gib or None,
+        allow_outside_root=args.allow_outside_root)
     job = ExtractionJob(cfg)
     if args.merge_index:
         written = job.write_indices(only_complete=False)

@@ -89,9 +89,13 @@ def test_converted_release_to_shards_with_linked_keypoints(tmp_path, capsys):
     assert records[0]['keypoints'] == str(poses / 'test' / 'test_clip0.pose')
     assert 'keypoints' not in records[1]
 
-    status = extract_pose.main(['--manifest', str(out / 'test.jsonl'), '--video-root',
-                                str(release), '--out', str(tmp_path / 'shards'),
-                                '--crop-size', '16', '--max-failure-rate', '0.5'])
+    argv = ['--manifest', str(out / 'test.jsonl'), '--video-root', str(release),
+            '--crop-size', '16', '--max-failure-rate', '0.5']
+    # --poses links absolute paths outside the video root: read only when the user says so
+    assert extract_pose.main(argv + ['--out', str(tmp_path / 'refused')]) == 1
+    refused = (tmp_path / 'refused' / 'failures.jsonl').read_text()
+    assert 'OutsideRootError: keypoints' in refused and 'pass --allow-outside-root' in refused
+    status = extract_pose.main(argv + ['--out', str(tmp_path / 'shards'), '--allow-outside-root'])
     assert status == 0
     samples = [read_sample(entry) for entry in
                load_split_index(str(tmp_path / 'shards'), 'phoenix2014t', 'test')]

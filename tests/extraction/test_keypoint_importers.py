@@ -123,8 +123,9 @@ HOLISTIC = [('POSE_LANDMARKS', 'XYZC', [f'P{i}' for i in range(33)]),
 
 
 def holistic_data(num_frames, people=1, seed=0):
+    """Points inside the WIDTH x HEIGHT frame (the loader refuses confident ones far outside)."""
     rng = np.random.default_rng(seed)
-    data = rng.uniform(0, 200, (num_frames, people, 543, 3)).astype(np.float32)
+    data = rng.uniform(0, HEIGHT, (num_frames, people, 543, 3)).astype(np.float32)
     confidence = rng.uniform(0.1, 1, (num_frames, people, 543)).astype(np.float32)
     return data, confidence
 

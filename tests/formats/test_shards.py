@@ -2,6 +2,7 @@ import io
 import json
 import os
 import tarfile
+import zlib
 
 import cv2
 import numpy as np
@@ -76,9 +77,11 @@ def test_index_offsets_point_at_member_data(written):
     with tarfile.open(tar_path) as tar, open(tar_path, 'rb') as f:
         for entry in index['samples']:
             assert 'right_hand.jpg' not in entry['members']          # K = 0: no image
-            for member, (offset, size) in entry['members'].items():
+            for member, (offset, size, checksum) in entry['members'].items():
                 f.seek(offset)
-                assert f.read(size) == tar.extractfile(f'{entry["id"]}.{member}').read()
+                data = f.read(size)
+                assert data == tar.extractfile(f'{entry["id"]}.{member}').read()
+                assert checksum == zlib.crc32(data)
     split = json.loads((out / 'toy-dev.index.json').read_text())
     assert split['num_samples'] == 4 and split['missing_shards'] == []
 
@@ -162,4 +165,4 @@ def test_validate_catches_stale_index(written):
     assert problems == [f"{index_path}: sample 's1': member 'pose.npy': [offset, size] does not "
                         f"match the tar"]
     assert tar_member_offsets(str(out / 'toy-dev-000000.tar'))['s1.pose.npy'] != \
-        tuple(index['samples'][1]['members']['pose.npy'])
+        tuple(index['samples'][1]['members']['pose.npy'][:2])

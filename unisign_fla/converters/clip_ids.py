@@ -5,7 +5,7 @@ import hashlib
 import re
 from typing import Dict, List
 
-from ..formats.manifest import ID_PATTERN
+from ..formats.names import is_safe_name
 
 UNSAFE = re.compile(r'[^A-Za-z0-9_\-]+')
 
@@ -23,7 +23,7 @@ def assign_safe_ids(splits: Dict[str, List[dict]]) -> int:
         taken = set()
         for record in records:
             original = record['id']
-            new = original if ID_PATTERN.match(original) else safe_id(original)
+            new = original if is_safe_name(original) else safe_id(original)
             if new in taken:
                 new = f'{new}-{hashlib.sha1(original.encode("utf-8")).hexdigest()[:8]}'
             if new != original:

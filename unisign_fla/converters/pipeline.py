@@ -1,10 +1,10 @@
 """``convert_dataset``: run a converter, make ids safe, link keypoint files, write and validate
 ``{train,dev,test}.jsonl``. What ``data_prep/convert.py`` does, as a function for scripts."""
-import os
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional
 
 from ..formats.manifest import validate_record, write_manifest
+from ..formats.names import UnsafeNameError, check_name, output_path
 from ..registry import DATASET_CONVERTERS
 from .base import Conversion, ConversionError
 from .clip_ids import assign_safe_ids
@@ -46,13 +46,16 @@ def convert_dataset(name: str, src: str, out: str, poses: Optional[str] = None,
         conversion.notes.append(f'{changed} ids were not filesystem-safe: replaced, the '
                                 f'original kept in original_id')
     missing = link_keypoints(conversion.splits, poses) if poses else []
+    manifests = {}
     for split, records in conversion.splits.items():   # all valid before any file is written
+        try:
+            manifests[split] = output_path(out, f'{check_name(split, "split")}.jsonl')
+        except UnsafeNameError as error:
+            raise ConversionError(f'{name}: {error}') from None
         for record in records:
             clip = record.get('original_id', record['id'])
             validate_record(record, f'{name} {split} clip {clip!r}')
-    manifests = {}
     for split, records in conversion.splits.items():   # empty splits too: no stale file stays
-        manifests[split] = os.path.join(out, f'{split}.jsonl')
         write_manifest(records, manifests[split])
     counts = {split: len(records) for split, records in conversion.splits.items()}
     return ConversionSummary(counts, conversion.notes, manifests, missing)

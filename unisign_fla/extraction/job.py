@@ -6,7 +6,18 @@ of ``samples_per_shard``; chunk number k (counted over the whole manifest) becom
 is done by worker ``k % num_workers``. A shard is finished only once its index JSON exists, so a
 re-run skips finished shards and redoes the rest from scratch. A clip that fails is logged and
 skipped; the job fails only when too many do.
+
+Temporary files and who may delete them. Workers sharing ``--out`` own disjoint shards, and every
+worker rewrites the shared files (split indices, the failure log), so a temporary file may be a
+live write of another worker, possibly on another host. A worker deletes only:
+- the temporary files of a shard it is about to (re)do: it is that shard's only writer;
+- the temporary files of finished shards: nobody writes a finished shard again;
+- temporary copies of shared files whose process has ended on this host, or that are over an
+  hour old (a copy lives for the milliseconds of one write). A younger one from another host is
+  left for a later run.
+So after a killed run, the next run of the same workers leaves no orphans behind.
 """
+import glob
 import itertools
 import json
 import logging
@@ -22,12 +33,14 @@ import cv2
 import numpy as np
 
 from ..formats.manifest import read_manifest
-from ..formats.shard_index import read_shard_index, shard_stem, write_split_index
-from ..formats.shards import ShardWriter, encode_sample
+from ..formats.names import is_orphan_temporary, output_path, write_text_atomic
+from ..formats.shard_index import (read_shard_index, shard_stem, split_index_path,
+                                   write_split_index)
+from ..formats.shards import ShardWriter, encode_sample, pose_problem
 from ..keypoints import NUM_KEYPOINTS
 from ..registry import POSE_BACKENDS
 from . import backends  # noqa: F401  (registers the built-in backends)
-from .backends.base import ClipContext, PoseBackend
+from .backends.base import ClipContext, PoseBackend, resolve_input
 from .hand_crops import extract_hand_crops
 from .progress import Progress
 from .video_reader import Clip, FrameBufferPool, read_clip
@@ -57,6 +70,7 @@ class ExtractionConfig:
     threads: int = 2
     jpeg_quality: int = 90
     max_clip_gib: Optional[float] = 8.0   # decoded frames of one clip; None: no limit
+    allow_outside_root: bool = False      # read video / keypoints paths outside video_root
 
 
 @dataclass
@@ -68,11 +82,15 @@ class ShardPlan:
     index: int         # shard number within its split (names the file)
     records: List[dict]
 
+    @property
+    def stem(self) -> str:
+        return shard_stem(self.dataset, self.split, self.index)
+
     def tar_path(self, out_dir: str) -> str:
-        return os.path.join(out_dir, shard_stem(self.dataset, self.split, self.index) + '.tar')
+        return output_path(out_dir, self.stem + '.tar')
 
     def json_path(self, out_dir: str) -> str:
-        return self.tar_path(out_dir)[:-len('.tar')] + '.json'
+        return output_path(out_dir, self.stem + '.json')
 
 
 @dataclass
@@ -126,7 +144,8 @@ def decode_clip(record: dict, cfg: ExtractionConfig, backend: PoseBackend,
                 pool: Optional[FrameBufferPool] = None) -> Clip:
     """Stage 1 (worker threads): read the clip's frames, or only its geometry when neither the
     backend nor the crops need pixels."""
-    return read_clip(os.path.join(cfg.video_root, record['video']), record.get('start'),
+    return read_clip(resolve_input(cfg.video_root, record['video'], 'video',
+                                   cfg.allow_outside_root), record.get('start'),
                      record.get('end'), record.get('time_unit'),
                      decode=backend.needs_frames or cfg.crops, rgb=backend.wants_rgb,
                      folder_fps=cfg.folder_fps, decoder_threads=1 if cfg.threads > 1 else 0,
@@ -138,14 +157,15 @@ def estimate_pose(record: dict, clip: Clip, cfg: ExtractionConfig,
                   backend: PoseBackend) -> np.ndarray:
     """Stage 2 (the job's main thread, so a backend never runs concurrently with itself)."""
     context = ClipContext(cfg.video_root, os.path.join(cfg.video_root, record['video']), clip.fps,
-                          clip.width, clip.height, clip.frame_indices)
+                          clip.width, clip.height, clip.frame_indices, cfg.allow_outside_root)
     pose = np.asarray(backend.estimate(clip.frames, record, context), np.float32)
     if pose.shape != (clip.num_frames, NUM_KEYPOINTS, 3):
         raise RuntimeError(f'backend {backend.name!r} returned {pose.shape} for clip '
                            f'{record["id"]!r}, expected ({clip.num_frames}, {NUM_KEYPOINTS}, 3)')
-    if not np.isfinite(pose).all():
-        raise RuntimeError(f'backend {backend.name!r} returned non-finite keypoints for clip '
-                           f'{record["id"]!r}')
+    problem = pose_problem(pose, clip.width, clip.height)
+    if problem:   # the loader would refuse the sample: fail the clip now, with the reason
+        raise RuntimeError(f'backend {backend.name!r} returned unusable keypoints for clip '
+                           f'{record["id"]!r}: {problem}')
     return pose
 
 
@@ -197,6 +217,7 @@ class ExtractionJob:
                              failures=len(self.manifest_failures))
         for message in (f['reason'] for f in self.manifest_failures):
             logger.warning('invalid manifest line skipped: %s', message)
+        self._remove_orphans()
         backend = None
         start = time.perf_counter()
         todo = [p for p in self.mine if not os.path.exists(p.json_path(self.cfg.out))]
@@ -226,6 +247,21 @@ class ExtractionJob:
                     summary.seconds, summary.frames_per_second)
         return summary
 
+    def _remove_orphans(self) -> None:
+        """Delete the temporary files no live write can need (the rule is in the module
+        docstring); those of unfinished shards wait for the shard's owner to redo it."""
+        out = self.cfg.out
+        shard_files = {p.stem + suffix for p in self.plans if os.path.exists(p.json_path(out))
+                       for suffix in ('.tar', '.json')}
+        shared = {FAILURES_FILE} | {os.path.basename(split_index_path(out, p.dataset, p.split))
+                                    for p in self.plans}
+        for name in os.listdir(out):
+            target = name[:name.find('.tmp')] if '.tmp' in name else None
+            path = os.path.join(out, name)
+            if target in shard_files or (target in shared and is_orphan_temporary(path)):
+                logger.info('removing %s, left by an interrupted run', path)
+                os.remove(path)
+
     def _build_backend(self) -> PoseBackend:
         if self.cfg.backend not in POSE_BACKENDS.module_dict:
             raise ValueError(f'unknown pose backend {self.cfg.backend!r}; available: '
@@ -237,8 +273,10 @@ class ExtractionJob:
         """Decode (worker threads, a few clips ahead) -> estimate (this thread) -> crops and
         encoding (worker threads) -> write, in manifest order. The stages overlap, so with a
         real pose model the model is the bottleneck."""
-        tar_path = plan.tar_path(self.cfg.out)
-        for leftover in (tar_path, tar_path + '.tmp'):   # an interrupted earlier attempt
+        tar_path, json_path = plan.tar_path(self.cfg.out), plan.json_path(self.cfg.out)
+        leftovers = [tar_path] + glob.glob(glob.escape(tar_path) + '.tmp*') \
+            + glob.glob(glob.escape(json_path) + '.tmp*')   # of an interrupted earlier attempt
+        for leftover in leftovers:
             if os.path.exists(leftover):
                 os.remove(leftover)
         name = os.path.basename(tar_path)
@@ -323,12 +361,6 @@ class ExtractionJob:
                                    dataset, split, index['num_shards'], len(plans),
                                    index['missing_shards'])
                 written.append(f'{dataset}-{split}')
-        write_jsonl_atomic(os.path.join(self.cfg.out, FAILURES_FILE), failures)
+        write_text_atomic(output_path(self.cfg.out, FAILURES_FILE),
+                          ''.join(json.dumps(row, ensure_ascii=False) + '\n' for row in failures))
         return written
-
-
-def write_jsonl_atomic(path: str, rows: List[dict]) -> None:
-    tmp = f'{path}.tmp{os.getpid()}'
-    with open(tmp, 'w', encoding='utf-8') as f:
-        f.writelines(json.dumps(row, ensure_ascii=False) + '\n' for row in rows)
-    os.replace(tmp, path)

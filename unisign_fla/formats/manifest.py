@@ -5,14 +5,16 @@ lines that fails with ``KeyError: 'text'`` is useless to the person who has to f
 """
 import json
 import os
-import re
 from typing import Iterable, List, Optional, Tuple
 
-ID_PATTERN = re.compile(r'^[A-Za-z0-9_\-]+$')
+from .names import SAFE_NAME, is_safe_name, write_text_atomic
+
 LANGUAGES = ('zh', 'de', 'en')
 TIME_UNITS = ('s', 'frame')
 
 REQUIRED = {'id': str, 'dataset': str, 'split': str, 'video': str, 'language': str}
+# Fields that become file names, and which files they name.
+NAME_FIELDS = {'id': 'files inside shards', 'dataset': 'shard files', 'split': 'shard files'}
 OPTIONAL = {'text': str, 'gloss': list, 'label': str, 'signer': (str, int), 'keypoints': str,
             'start': (int, float), 'end': (int, float), 'time_unit': str, 'original_id': str}
 
@@ -36,9 +38,10 @@ def validate_record(record, where: str = '<record>') -> dict:
         if key in record and record[key] is not None and not isinstance(record[key], kind):
             raise ManifestError(f'{where}: field {key!r} has type {type(record[key]).__name__}, '
                                 f'expected {kind}')
-    if not ID_PATTERN.match(record['id']):
-        raise ManifestError(f'{where}: field \'id\' = {record["id"]!r} must match '
-                            f'{ID_PATTERN.pattern} (it names files inside shards)')
+    for key, names in NAME_FIELDS.items():
+        if not is_safe_name(record[key]):
+            raise ManifestError(f'{where}: field {key!r} = {record[key]!r} must match '
+                                f'{SAFE_NAME.pattern} in full (it names {names})')
     if record['language'] not in LANGUAGES:
         raise ManifestError(f'{where}: field \'language\' = {record["language"]!r}, '
                             f'expected one of {LANGUAGES}')
@@ -66,14 +69,17 @@ def read_manifest(path: str, skip_invalid: bool = False
     if not os.path.isfile(path):
         raise ManifestError(f'{path}: manifest file not found')
     records, errors, seen = [], [], {}
-    with open(path, encoding='utf-8') as f:
-        for lineno, line in enumerate(f, 1):
-            if not line.strip():
+    with open(path, 'rb') as f:   # decoded line by line: one bad byte spoils one line only
+        for lineno, raw in enumerate(f, 1):
+            if not raw.strip():
                 continue
             where = f'{path}:{lineno}'
             try:
                 try:
-                    record = json.loads(line)
+                    record = json.loads(raw.decode('utf-8'))
+                except UnicodeDecodeError as e:
+                    raise ManifestError(f'{where}: not UTF-8 text (byte {e.start + 1} of the '
+                                        f'line)') from None
                 except json.JSONDecodeError as e:
                     raise ManifestError(f'{where}: not valid JSON ({e.msg} at column {e.colno})')
                 validate_record(record, where)
@@ -96,11 +102,8 @@ def write_manifest(records: Iterable[dict], path: str) -> int:
     for i, record in enumerate(records):
         validate_record(record, f'{path}: record {i}')
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-    tmp = f'{path}.tmp{os.getpid()}'
-    with open(tmp, 'w', encoding='utf-8') as f:
-        for record in records:
-            f.write(json.dumps(record, ensure_ascii=False) + '\n')
-    os.replace(tmp, path)
+    write_text_atomic(path, ''.join(json.dumps(record, ensure_ascii=False) + '\n'
+                                    for record in records))
     return len(records)
 
 

@@ -2,18 +2,28 @@
 
 A shard's index (``{dataset}-{split}-{NNNNNN}.json``) is written only after its tar is complete, so
 its presence is the one marker of a finished shard. It lists every sample with the ``[offset,
-size]`` of each member's data inside the tar and the sample's targets, so a map-style dataset can
-list lengths and labels without opening a tar and can read a sample with one seek.
+size, crc32]`` of each member's data inside the tar and the sample's targets, so a map-style
+dataset can list lengths and labels without opening a tar, can read a sample with one seek, and
+can tell a corrupted member from a good one.
 The split index (``{dataset}-{split}.index.json``) lists the finished shards of a split.
+
+CRC-32 rather than a cryptographic hash: it guards against damage (bit rot, a bad copy, bytes
+overwritten), not against an attacker, who could rewrite the index as easily as the tar; and
+it runs at a few GB/s, five times blake2b, so the loader can check every member it reads.
 """
 import glob
 import json
 import os
 import tarfile
+import zlib
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Tuple
 
-SHARD_FORMAT = 'unisign_fla-shard/1'
+from .names import UnsafeNameError, check_file_name, check_name, output_path, write_text_atomic
+
+SHARD_FORMAT = 'unisign_fla-shard/2'
+# Version 1 indices have no checksums ([offset, size] per member); they are still read.
+SHARD_FORMATS = ('unisign_fla-shard/1', SHARD_FORMAT)
 SPLIT_FORMAT = 'unisign_fla-split/1'
 # Meta fields copied into each index entry so a dataset can list targets without opening tars.
 INDEX_META_FIELDS = ('dataset', 'split', 'text', 'gloss', 'label', 'language', 'signer')
@@ -29,26 +39,22 @@ class ShardSample:
     shard: str                     # absolute path of the tar
     id: str
     num_frames: int
-    members: Dict[str, Tuple[int, int]]   # member name -> (offset, size) of its data in the tar
+    # member name -> (offset, size, crc32) of its data in the tar; crc32 is None in version 1
+    members: Dict[str, Tuple[int, int, Optional[int]]]
     meta: Dict[str, object] = field(default_factory=dict)  # INDEX_META_FIELDS present in the sample
 
 
 def shard_stem(dataset: str, split: str, index: int) -> str:
-    return f'{dataset}-{split}-{index:06d}'
+    return f'{check_name(dataset, "dataset")}-{check_name(split, "split")}-{index:06d}'
 
 
 def split_index_path(out_dir: str, dataset: str, split: str) -> str:
-    return os.path.join(out_dir, f'{dataset}-{split}.index.json')
+    return output_path(out_dir, f'{check_name(dataset, "dataset")}-'
+                                f'{check_name(split, "split")}.index.json')
 
 
-def write_json_atomic(path: str, obj) -> None:
-    """Write JSON through a temporary file and a rename, so readers never see half a file."""
-    tmp = f'{path}.tmp{os.getpid()}'
-    with open(tmp, 'w', encoding='utf-8') as f:
-        json.dump(obj, f, ensure_ascii=False)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+def member_checksum(data: bytes) -> int:
+    return zlib.crc32(data)
 
 
 def tar_member_offsets(tar_path: str) -> Dict[str, Tuple[int, int]]:
@@ -63,7 +69,8 @@ def tar_member_offsets(tar_path: str) -> Dict[str, Tuple[int, int]]:
 
 def build_shard_index(tar_path: str, samples: List[dict], extra: Optional[dict] = None) -> dict:
     """The index of a tar whose samples are described by ``samples`` (``{'id', 'num_frames',
-    'meta'}`` each, in write order); offsets come from the tar itself, not from bookkeeping."""
+    'meta', 'checksums'}`` each, in write order, ``checksums`` by member name); offsets come from
+    the tar itself, not from bookkeeping."""
     offsets = tar_member_offsets(tar_path)
     entries = []
     for sample in samples:
@@ -72,6 +79,12 @@ def build_shard_index(tar_path: str, samples: List[dict], extra: Optional[dict] 
                    if name.startswith(prefix)}
         if 'pose.npy' not in members:
             raise ShardFormatError(f'{tar_path}: sample {sample["id"]!r} has no pose.npy member')
+        if set(members) != set(sample['checksums']):
+            raise ShardFormatError(f'{tar_path}: sample {sample["id"]!r} has members '
+                                   f'{sorted(members)} but checksums of '
+                                   f'{sorted(sample["checksums"])}')
+        for name, position in members.items():
+            position.append(sample['checksums'][name])
         entry = {'id': sample['id'], 'num_frames': int(sample['num_frames']), 'members': members}
         entry.update({k: sample['meta'][k] for k in INDEX_META_FIELDS if k in sample['meta']})
         entries.append(entry)
@@ -83,20 +96,29 @@ def build_shard_index(tar_path: str, samples: List[dict], extra: Optional[dict] 
 
 
 def read_json(path: str, what: str) -> dict:
+    """A JSON object from ``path``; anything else (missing, binary, not JSON, not an object) is
+    one ShardFormatError naming the file."""
     try:
         with open(path, encoding='utf-8') as f:
-            return json.load(f)
+            obj = json.load(f)
     except FileNotFoundError:
         raise ShardFormatError(f'{path}: {what} not found') from None
+    except UnicodeDecodeError as e:
+        raise ShardFormatError(f'{path}: {what} is not UTF-8 text (byte {e.start}): a binary '
+                               f'or damaged file') from None
     except json.JSONDecodeError as e:
         raise ShardFormatError(f'{path}: {what} is not valid JSON ({e.msg}, line {e.lineno})') \
             from None
+    if not isinstance(obj, dict):
+        raise ShardFormatError(f'{path}: {what} is a JSON {type(obj).__name__}, expected an '
+                               f'object')
+    return obj
 
 
 def read_shard_index(json_path: str) -> dict:
     index = read_json(json_path, 'shard index')
-    if index.get('format') != SHARD_FORMAT:
-        raise ShardFormatError(f'{json_path}: expected "format": "{SHARD_FORMAT}", '
+    if index.get('format') not in SHARD_FORMATS:
+        raise ShardFormatError(f'{json_path}: expected "format" to be one of {SHARD_FORMATS}, '
                                f'got {index.get("format")!r}')
     for key in ('shard', 'num_samples', 'num_frames', 'samples'):
         if key not in index:
@@ -110,7 +132,7 @@ def write_split_index(out_dir: str, dataset: str, split: str, num_shards: int) -
     shards, missing = [], []
     for k in range(num_shards):
         stem = shard_stem(dataset, split, k)
-        json_path = os.path.join(out_dir, stem + '.json')
+        json_path = output_path(out_dir, stem + '.json')
         if not os.path.exists(json_path):
             missing.append(stem + '.tar')
             continue
@@ -121,7 +143,8 @@ def write_split_index(out_dir: str, dataset: str, split: str, num_shards: int) -
                    'num_shards': len(shards), 'missing_shards': missing,
                    'num_samples': sum(s['num_samples'] for s in shards),
                    'num_frames': sum(s['num_frames'] for s in shards), 'shards': shards}
-    write_json_atomic(split_index_path(out_dir, dataset, split), split_index)
+    write_text_atomic(split_index_path(out_dir, dataset, split),
+                      json.dumps(split_index, ensure_ascii=False))
     return split_index
 
 
@@ -147,22 +170,34 @@ def load_split_index(path_or_dir: str, dataset: Optional[str] = None,
     """All samples of a split, in shard order, as :class:`ShardSample` (no tar is opened)."""
     split_path = find_split_index(path_or_dir, dataset, split)
     split_index = read_json(split_path, 'split index')
-    if split_index.get('format') != SPLIT_FORMAT or 'shards' not in split_index:
+    if split_index.get('format') != SPLIT_FORMAT or not isinstance(split_index.get('shards'),
+                                                                   list):
         raise ShardFormatError(f'{split_path}: expected a split index with "format": '
                                f'"{SPLIT_FORMAT}" and a "shards" list')
     root = os.path.dirname(os.path.abspath(split_path))
     samples = []
-    for shard in split_index['shards']:
-        json_path = os.path.join(root, shard['index'])
+    for n, shard in enumerate(split_index['shards']):
+        try:   # names from a file: never let them point outside the split index's folder
+            json_path = os.path.join(root, check_file_name(shard['index'], 'index'))
+            tar_path = os.path.join(root, check_file_name(shard['shard'], 'shard'))
+        except (UnsafeNameError, KeyError, TypeError) as e:
+            raise ShardFormatError(f'{split_path}: shards[{n}] is malformed ({e})') from None
         index = read_shard_index(json_path)
-        tar_path = os.path.join(root, shard['shard'])
         for i, entry in enumerate(index['samples']):
             try:
                 samples.append(ShardSample(
                     shard=tar_path, id=entry['id'], num_frames=int(entry['num_frames']),
-                    members={k: (int(v[0]), int(v[1])) for k, v in entry['members'].items()},
+                    members={k: member_position(v) for k, v in entry['members'].items()},
                     meta={k: entry[k] for k in INDEX_META_FIELDS if k in entry}))
-            except (KeyError, TypeError, ValueError, IndexError) as e:
+            except (KeyError, TypeError, ValueError, IndexError, AttributeError) as e:
                 raise ShardFormatError(f'{json_path}: samples[{i}] is malformed ({e!r}); '
                                        f'expected id, num_frames and members') from None
     return samples
+
+
+def member_position(value) -> Tuple[int, int, Optional[int]]:
+    """``(offset, size, crc32)`` from an index's ``[offset, size, crc32]`` (or version 1's
+    ``[offset, size]``, whose crc32 is None)."""
+    if len(value) not in (2, 3):
+        raise ValueError(f'member position {value!r} is not [offset, size, crc32]')
+    return int(value[0]), int(value[1]), int(value[2]) if len(value) == 3 else None

@@ -2,7 +2,10 @@
 
 Layout and members are specified in docs/formats.md. Shards hold only plain ``.npy`` arrays, JSON
 and JPEG, so every array loads with ``allow_pickle=False`` and a shard from an untrusted source
-cannot execute code. Run ``python -m unisign_fla.formats.shards validate DIR`` to check shards.
+cannot execute code. Damage is caught where it would otherwise reach training as NaN losses: the
+reader checks each member it reads against the index's CRC-32 and refuses keypoints that are not
+finite or lie far outside the frame. Run ``python -m unisign_fla.formats.shards validate DIR`` to
+check whole shards.
 """
 import argparse
 import glob
@@ -21,14 +24,18 @@ from webdataset import TarWriter
 
 from ..keypoints import NUM_KEYPOINTS
 from .manifest import REQUIRED as MANIFEST_REQUIRED
-from .shard_index import (ShardFormatError, ShardSample, build_shard_index, read_shard_index,
-                          tar_member_offsets, write_json_atomic)
+from .names import write_text_atomic
+from .shard_index import (SHARD_FORMAT, ShardFormatError, ShardSample, build_shard_index,
+                          member_checksum, member_position, read_shard_index,
+                          tar_member_offsets)
 
 HANDS = ('left_hand', 'right_hand')
 META_REQUIRED = tuple(MANIFEST_REQUIRED) + ('fps', 'width', 'height', 'num_frames',
                                             'frame_indices', 'estimator', 'crop_size')
 KNOWN_MEMBERS = ({'pose.npy', 'meta.json'} | {f'{h}.jpg' for h in HANDS}
                  | {f'{h}_boxes.npy' for h in HANDS})
+# Keypoints above this score must lie within one frame size of the frame (see pose_problem).
+CONFIDENT_SCORE = 0.3
 
 
 def _npy_bytes(array: np.ndarray) -> bytes:
@@ -42,6 +49,36 @@ def _load_npy(data: bytes, where: str) -> np.ndarray:
         return np.load(io.BytesIO(data), allow_pickle=False)
     except ValueError as e:   # object arrays need pickle; truncated or foreign data
         raise ShardFormatError(f'{where}: not a plain .npy array ({e})') from None
+
+
+def pose_problem(pose: np.ndarray, width, height) -> Optional[str]:
+    """Why keypoints (T, 133, 3) of a ``width`` x ``height`` frame are unfit to train on, or
+    None. Every value must be finite and every score >= 0; a point scoring above
+    ``CONFIDENT_SCORE`` (the threshold at which normalisation uses a joint) must lie in
+    [-W, 2W] x [-H, 2H]. That margin lets through what real estimators predict just past the
+    frame edge; MediaPipe extrapolates hidden joints even further, but scores them low."""
+    try:
+        size = np.array([width, height], np.float64)
+    except (TypeError, ValueError):
+        size = np.zeros(2)
+    if not (np.isfinite(size).all() and (size > 0).all()):
+        return f'frame size {width!r} x {height!r} is not a positive number of pixels'
+    width, height = size
+    if pose.ndim != 3 or pose.shape[1:] != (NUM_KEYPOINTS, 3) or len(pose) == 0:
+        return f'shape {pose.shape}, expected (T >= 1, {NUM_KEYPOINTS}, 3)'
+    finite = np.isfinite(pose)
+    if not finite.all():
+        return f'{int((~finite).sum())} non-finite values (NaN or inf)'
+    scores = pose[..., 2]
+    if (scores < 0).any():
+        return f'{int((scores < 0).sum())} negative scores'
+    xy = pose[..., :2][scores > CONFIDENT_SCORE]
+    outside = ((xy < [-width, -height]) | (xy > [2 * width, 2 * height])).any(axis=-1)
+    if outside.any():
+        x, y = xy[outside][0]
+        return (f'{int(outside.sum())} points scoring above {CONFIDENT_SCORE} lie outside '
+                f'[-W, 2W] x [-H, 2H] of the {width:g}x{height:g} frame, e.g. ({x:g}, {y:g})')
+    return None
 
 
 def encode_sample(sample: dict, jpeg_quality: int = 90) -> Dict[str, bytes]:
@@ -100,14 +137,16 @@ class ShardWriter:
                       meta: dict) -> None:
         """Write members already made by ``encode_sample`` (lets callers encode in threads)."""
         self._writer.write({'__key__': sample_id, **members})
-        self._entries.append({'id': sample_id, 'num_frames': num_frames, 'meta': meta})
+        self._entries.append({'id': sample_id, 'num_frames': num_frames, 'meta': meta,
+                              'checksums': {name: member_checksum(data)
+                                            for name, data in members.items()}})
 
     def finish(self, extra_index: Optional[dict] = None) -> dict:
         """Close, index (offsets read back from the tar headers), rename, write the index."""
         self._close()
         index = build_shard_index(self.tmp_path, self._entries, extra_index)
         os.replace(self.tmp_path, self.tar_path)
-        write_json_atomic(self.json_path, index)
+        write_text_atomic(self.json_path, json.dumps(index, ensure_ascii=False))
         return index
 
     def abort(self) -> None:
@@ -161,6 +200,16 @@ class _ShardFiles:
 _SHARD_FILES = _ShardFiles()
 
 
+def _load_meta(data: bytes, where: str) -> dict:
+    try:
+        meta = json.loads(data)
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise ShardFormatError(f'{where}: not a JSON object ({e})') from None
+    if not isinstance(meta, dict):
+        raise ShardFormatError(f'{where}: not a JSON object (got {type(meta).__name__})')
+    return meta
+
+
 def _decode_crops(data: bytes, num_crops: int, where: str) -> np.ndarray:
     image = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
     if image is None:
@@ -176,16 +225,31 @@ def _decode_crops(data: bytes, num_crops: int, where: str) -> np.ndarray:
 def read_sample(sample: ShardSample, with_crops: bool = True) -> dict:
     """Read one sample with one ``pread`` per member. Returns ``{'id', 'pose': float32 (T, 133, 3),
     'meta', 'left_hand': {'crops', 'boxes'}, 'right_hand': {...}}``; ``crops`` is uint8
-    (K, S, S, 3) RGB, or ``None`` when ``with_crops`` is False (boxes are always returned)."""
+    (K, S, S, 3) RGB, or ``None`` when ``with_crops`` is False (boxes are always returned).
+
+    Every member read is checked against its CRC-32 from the index, and the keypoints against
+    ``pose_problem``; any failure is a ShardFormatError naming the shard and the sample, so a
+    training loop can skip the sample."""
     def member(name: str) -> bytes:
-        offset, size = sample.members[name]
-        return _SHARD_FILES.read(sample.shard, offset, size)
+        offset, size, checksum = sample.members[name]
+        data = _SHARD_FILES.read(sample.shard, offset, size)
+        if checksum is not None and member_checksum(data) != checksum:
+            raise ShardFormatError(f'{where}: member {name!r}: CRC-32 {member_checksum(data):08x}'
+                                   f' does not match the index ({checksum:08x}): the shard is '
+                                   f'damaged')
+        return data
 
     where = f'{sample.shard}: sample {sample.id!r}'
     if 'pose.npy' not in sample.members or 'meta.json' not in sample.members:
         raise ShardFormatError(f'{where}: index lists no pose.npy / meta.json member')
-    pose = _load_npy(member('pose.npy'), f'{where}: pose.npy').astype(np.float32)
-    meta = json.loads(member('meta.json'))
+    pose = _load_npy(member('pose.npy'), f'{where}: pose.npy')
+    if pose.dtype.kind != 'f':
+        raise ShardFormatError(f'{where}: pose.npy: dtype {pose.dtype}, expected float16')
+    pose = pose.astype(np.float32)
+    meta = _load_meta(member('meta.json'), f'{where}: meta.json')
+    problem = pose_problem(pose, meta.get('width'), meta.get('height'))
+    if problem:
+        raise ShardFormatError(f'{where}: pose.npy: {problem}')
     out = {'id': sample.id, 'pose': pose, 'meta': meta}
     side = meta.get('crop_size') or 0
     for hand in HANDS:
@@ -207,7 +271,7 @@ def _validate_members(members: Dict[str, bytes], where: str) -> List[str]:
     problems = []
     for name in sorted(set(members) - KNOWN_MEMBERS):
         problems.append(f'{where}: member {name!r}: unknown member')
-    num_frames, meta = None, None
+    pose, meta = None, None
     if 'pose.npy' not in members:
         problems.append(f'{where}: member \'pose.npy\': missing')
     else:
@@ -217,17 +281,15 @@ def _validate_members(members: Dict[str, bytes], where: str) -> List[str]:
                     or len(pose) == 0:
                 problems.append(f'{where}: member \'pose.npy\': expected float16 '
                                 f'(T>=1, {NUM_KEYPOINTS}, 3), got {pose.dtype} {pose.shape}')
-            else:
-                num_frames = len(pose)
+                pose = None
         except ShardFormatError as e:
             problems.append(str(e))
+    num_frames = None if pose is None else len(pose)
     if 'meta.json' not in members:
         problems.append(f'{where}: member \'meta.json\': missing')
     else:
         try:
-            meta = json.loads(members['meta.json'])
-            if not isinstance(meta, dict):
-                raise TypeError(f'got {type(meta).__name__}')
+            meta = _load_meta(members['meta.json'], f'{where}: member \'meta.json\'')
             missing = [k for k in META_REQUIRED if k not in meta]
             if missing:
                 problems.append(f'{where}: member \'meta.json\': missing keys {missing}')
@@ -235,9 +297,13 @@ def _validate_members(members: Dict[str, bytes], where: str) -> List[str]:
                                              or len(meta['frame_indices']) != num_frames):
                 problems.append(f'{where}: member \'meta.json\': num_frames / frame_indices do '
                                 f'not match the {num_frames} pose rows')
-        except (json.JSONDecodeError, UnicodeDecodeError, TypeError) as e:
-            problems.append(f'{where}: member \'meta.json\': not a JSON object ({e})')
+        except (ShardFormatError, TypeError) as e:
+            problems.append(f'{where}: member \'meta.json\': not valid ({e})')
             meta = None
+    if pose is not None and meta is not None:
+        problem = pose_problem(pose.astype(np.float32), meta.get('width'), meta.get('height'))
+        if problem:
+            problems.append(f'{where}: member \'pose.npy\': {problem}')
     for hand in HANDS:
         problems += _validate_hand(members, hand, num_frames, meta, where)
     return problems
@@ -273,8 +339,9 @@ def _validate_hand(members, hand, num_frames, meta, where) -> List[str]:
     return problems
 
 
-def validate_shard(tar_path: str) -> List[str]:
-    """Every problem found in a shard (and its index, if present); an empty list means valid."""
+def validate_shard(tar_path: str, notes: Optional[List[str]] = None) -> List[str]:
+    """Every problem found in a shard (and its index, if present); an empty list means valid.
+    Remarks that are not problems (an index too old to carry checksums) go to ``notes``."""
     try:
         samples: Dict[str, Dict[str, bytes]] = OrderedDict()
         with tarfile.open(tar_path, 'r:') as tar:
@@ -291,16 +358,37 @@ def validate_shard(tar_path: str) -> List[str]:
     json_path = tar_path[:-len('.tar')] + '.json'
     if not os.path.exists(json_path):
         return problems + [f'{tar_path}: no index {os.path.basename(json_path)} (unfinished)']
+    return problems + _validate_index(tar_path, json_path, samples,
+                                      notes if notes is not None else [])
+
+
+def _validate_index(tar_path: str, json_path: str, samples: Dict[str, Dict[str, bytes]],
+                    notes: List[str]) -> List[str]:
+    """Problems of a shard's index against the tar: ids, offsets and checksums."""
+    problems = []
     try:
         index = read_shard_index(json_path)
+        if index['format'] != SHARD_FORMAT:
+            notes.append(f'{json_path}: format {index["format"]} has no member checksums; '
+                         f'extract the shard again to get them')
         offsets = tar_member_offsets(tar_path)
         if [s['id'] for s in index['samples']] != list(samples):
             problems.append(f'{json_path}: sample ids differ from those in the tar')
         for entry in index['samples']:
-            for name, (offset, size) in entry['members'].items():
+            where = f'sample {entry["id"]!r}'
+            for name, value in entry['members'].items():
+                offset, size, checksum = member_position(value)
                 if tuple(offsets.get(f'{entry["id"]}.{name}', ())) != (offset, size):
-                    problems.append(f'{json_path}: sample {entry["id"]!r}: member {name!r}: '
-                                    f'[offset, size] does not match the tar')
+                    problems.append(f'{json_path}: {where}: member {name!r}: [offset, size] '
+                                    f'does not match the tar')
+                data = samples.get(entry['id'], {}).get(name)
+                if index['format'] == SHARD_FORMAT and checksum is None:
+                    problems.append(f'{json_path}: {where}: member {name!r}: no CRC-32')
+                elif checksum is not None and data is not None \
+                        and member_checksum(data) != checksum:
+                    problems.append(f'{tar_path}: {where}: member {name!r}: CRC-32 '
+                                    f'{member_checksum(data):08x} does not match the index '
+                                    f'({checksum:08x}): the member is damaged')
     except (ShardFormatError, KeyError, TypeError, ValueError) as e:
         problems.append(f'{json_path}: malformed shard index ({e})')
     return problems
@@ -319,9 +407,10 @@ def main(argv: Optional[List[str]] = None) -> int:
             if os.path.isdir(path) else [path]
     num_problems = 0
     for tar_path in tars:
-        problems = validate_shard(tar_path)
+        notes = []
+        problems = validate_shard(tar_path, notes)
         num_problems += len(problems)
-        print('\n'.join(problems) if problems else f'{tar_path}: ok')
+        print('\n'.join((problems or [f'{tar_path}: ok']) + notes))
     print(f'{len(tars)} shard(s), {num_problems} problem(s)', file=sys.stderr)
     return 1 if num_problems or not tars else 0
 

@@ -5,11 +5,14 @@ onnxruntime) is free to batch across frames internally and to keep one model ses
 clips (build it once in ``__init__``, release it in ``close``). It must return one signer per clip
 (docs/formats.md, "Keypoints"): a fixed (T, 133, 3) array, never a variable number of people.
 """
+import os
 from abc import ABCMeta, abstractmethod
 from dataclasses import dataclass
 from typing import List, Optional
 
 import numpy as np
+
+from ...formats.names import is_inside
 
 
 def with_scores(xy: np.ndarray, scores: np.ndarray) -> np.ndarray:
@@ -23,6 +26,22 @@ class PoseEstimationError(RuntimeError):
     """A clip whose keypoints cannot be produced; the message names the clip and the file."""
 
 
+class OutsideRootError(ValueError):
+    """A manifest path that leads out of the video root, which is read only on request."""
+
+
+def resolve_input(root: str, path: str, field: str, allow_outside: bool = False) -> str:
+    """``root/path`` for the manifest's ``field``. A manifest may come from anyone, so unless
+    ``allow_outside`` a path that resolves (``..``, absolute, symlinks followed) outside ``root``
+    is refused rather than read into a shard."""
+    joined = os.path.join(root, path)
+    if not allow_outside and not is_inside(root, joined):
+        raise OutsideRootError(f'{field} {path!r} resolves to {os.path.realpath(joined)}, outside '
+                               f'--video-root {root}; pass --allow-outside-root to read files '
+                               f'outside it (only for a manifest you trust)')
+    return joined
+
+
 @dataclass
 class ClipContext:
     """What a backend may need besides the pixels: where files live and the clip's geometry."""
@@ -32,6 +51,7 @@ class ClipContext:
     width: int
     height: int
     frame_indices: List[int]   # source frame of each row the backend must return
+    allow_outside_root: bool = False   # may manifest paths leave video_root (resolve_input)
 
     @property
     def num_frames(self) -> int:

@@ -12,7 +12,7 @@ import numpy as np
 
 from ...keypoints import NUM_KEYPOINTS
 from ...registry import POSE_BACKENDS
-from .base import ClipContext, PoseBackend, PoseEstimationError
+from .base import ClipContext, PoseBackend, PoseEstimationError, resolve_input
 
 # suffix -> function(path, record, context) returning float32 (context.num_frames, 133, 3) of
 # x, y in source pixels and a score in [0, 1].
@@ -66,11 +66,18 @@ class PrecomputedBackend(PoseBackend):
         if not record.get('keypoints'):
             raise PoseEstimationError(f'clip {record["id"]!r}: the manifest record has no '
                                       f'\'keypoints\' field, which --backend precomputed needs')
-        path = os.path.join(context.video_root, record['keypoints'])
+        path = resolve_input(context.video_root, record['keypoints'], 'keypoints',
+                             context.allow_outside_root)
         suffix = os.path.splitext(path)[1].lower()
         if suffix not in KEYPOINT_IMPORTERS:
             raise PoseEstimationError(f'{path}: no importer for {suffix!r} keypoint files; '
                                       f'supported: {sorted(KEYPOINT_IMPORTERS)}')
         if not os.path.isfile(path):
             raise PoseEstimationError(f'{path}: keypoint file not found')
-        return KEYPOINT_IMPORTERS[suffix](path, record, context)
+        try:
+            return KEYPOINT_IMPORTERS[suffix](path, record, context)
+        except PoseEstimationError:
+            raise
+        except Exception as error:   # a downloaded file: whatever breaks its parser is its fault
+            raise PoseEstimationError(f'{path}: unreadable {suffix} keypoint file '
+                                      f'({type(error).__name__}: {error})') from None
