@@ -3,6 +3,7 @@ of each known quirk."""
 import json
 import os
 import pickle
+import re
 
 import numpy as np
 import pytest
@@ -245,3 +246,25 @@ def test_keypoint_links_prefer_the_clip_split_folder(tmp_path):
     assert link_keypoints(splits, str(tmp_path / 'poses')) == ['y']
     assert splits['test'][0]['keypoints'] == str(tmp_path / 'poses' / 'test' / 'same_name.pose')
     assert splits['test'][1]['keypoints'] == str(tmp_path / 'poses' / 'other.pkl')
+
+
+def test_converter_output_names_are_checked_before_anything_is_written(tmp_path, monkeypatch):
+    from unisign_fla.converters.base import Conversion
+    from unisign_fla.converters.clip_ids import assign_safe_ids
+    from unisign_fla.converters.synthsign import SynthSignConverter
+    from unisign_fla.formats.manifest import ManifestError
+    splits = {'train': [{'id': 'clip\n'}]}       # passed a '$'-anchored check before
+    assert assign_safe_ids(splits) == 1
+    assert splits['train'][0] == {'id': 'clip', 'original_id': 'clip\n'}
+    record = {'id': 'a', 'dataset': 'synthsign', 'split': 'train', 'video': 'a.mp4',
+              'language': 'en', 'text': 'hi'}
+    for split, fields, error, message in (
+            ('../../evil', {}, ConversionError, "synthsign: split = '../../evil' must match"),
+            ('train', {'dataset': '../x'}, ManifestError,
+             "synthsign train clip 'a': field 'dataset' = '../x' must match")):
+        conversion = Conversion()
+        conversion.splits[split] = [dict(record, **fields)]
+        monkeypatch.setattr(SynthSignConverter, 'convert', lambda self, src, c=conversion: c)
+        with pytest.raises(error, match=re.escape(message)):
+            convert_dataset('synthsign', str(tmp_path), str(tmp_path / 'out' / 'manifests'))
+        assert not os.path.exists(tmp_path / 'out') and os.listdir(tmp_path) == []

@@ -1,6 +1,9 @@
 import json
 import os
+import socket
+import subprocess
 import sys
+import time
 
 import numpy as np
 import pytest
@@ -174,3 +177,37 @@ def test_precomputed_backend_contract(tmp_path, helpers):
     np.save(tmp_path / 'ok.npy', pose)
     np.testing.assert_array_equal(
         backend.estimate(None, {'id': 'a', 'keypoints': 'ok.npy'}, context), pose)
+
+
+def _ended_pid() -> int:
+    return int(subprocess.run([sys.executable, '-c', 'import os; print(os.getpid())'],
+                              capture_output=True, text=True, check=True).stdout)
+
+
+def test_a_rerun_removes_orphan_temporaries_but_not_live_writes(toy_dataset, tmp_path):
+    """Temporary files of killed runs go at the next run; those that another worker (on this
+    host or another) may be writing right now stay. Two workers: shards 0 and 2 are worker
+    0's, shard 1 is worker 1's."""
+    manifest, root, _ = toy_dataset
+    out = tmp_path / 'out'
+    configs = [_config(manifest, root, out, num_workers=2, worker_index=w) for w in (0, 1)]
+    for cfg in configs:
+        ExtractionJob(cfg).run()
+    os.remove(out / 'toy-train-000001.json')     # worker 1 killed while finishing shard 1
+    os.remove(out / 'toy-train-000002.json')     # worker 0 killed while finishing shard 2
+    host, ended, now = socket.gethostname(), _ended_pid(), time.time()
+    orphans = ['toy-train-000000.tar.tmp', f'toy-train-000000.json.tmp.{host}.{ended}',
+               'toy-train-000002.tar.tmp', 'toy-train-000002.json.tmp.other-host.5',
+               f'toy-train.index.json.tmp.{host}.{ended}', f'failures.jsonl.tmp{ended}',
+               'failures.jsonl.tmp.other-host.7']
+    worker_1s = ['toy-train-000001.tar.tmp', f'toy-train-000001.json.tmp.{host}.{ended}']
+    live = [f'failures.jsonl.tmp.{host}.{os.getppid()}', 'toy-train.index.json.tmp.other-host.8']
+    for name in orphans + worker_1s + live:
+        (out / name).write_bytes(b'partial')
+    for name in (f'failures.jsonl.tmp{ended}', 'failures.jsonl.tmp.other-host.7'):
+        os.utime(out / name, (now - 7200, now - 7200))              # two hours old
+    ExtractionJob(configs[0]).run()
+    assert sorted(n for n in os.listdir(out) if '.tmp' in n) == sorted(worker_1s + live)
+    ExtractionJob(configs[1]).run()
+    assert sorted(n for n in os.listdir(out) if '.tmp' in n) == sorted(live)
+    assert [s.id for s in load_split_index(str(out))] == [f'clip{i}' for i in range(7)]

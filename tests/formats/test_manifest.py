@@ -1,4 +1,5 @@
 import json
+import re
 
 import pytest
 
@@ -41,3 +42,27 @@ def test_write_round_trip_and_targets(tmp_path):
     assert target_of(GOOD, 'islr') is None
     with pytest.raises(ManifestError, match='at least one target'):
         write_manifest([{k: v for k, v in GOOD.items() if k not in ('text', 'gloss')}], path)
+
+
+@pytest.mark.parametrize('key, value', [('dataset', '../../x'), ('dataset', '/tmp/victim/evil'),
+                                        ('split', 'a/b'), ('split', '..'), ('id', 'clip\n'),
+                                        ('dataset', 'toy\n'), ('id', 'a.b')])
+def test_names_that_would_leave_the_output_folder_are_refused(tmp_path, key, value):
+    """id, dataset and split name files; a full match keeps out '..', '/', and the trailing
+    newline that a '$'-anchored pattern lets through."""
+    lines = [json.dumps(GOOD), json.dumps({**GOOD, 'id': 'clip_2', key: value})]
+    path = _write(tmp_path / 'm.jsonl', lines)
+    with pytest.raises(ManifestError, match=re.escape(f'm.jsonl:2: field {key!r} = {value!r} '
+                                                      f'must match [A-Za-z0-9_\\-]+ in full')):
+        read_manifest(path)
+    with pytest.raises(ManifestError, match=re.escape(f'record 0: field {key!r}')):
+        write_manifest([dict(GOOD, **{key: value})], str(tmp_path / 'out.jsonl'))
+
+
+def test_a_line_that_is_not_utf8_is_one_invalid_line(tmp_path):
+    path = tmp_path / 'm.jsonl'
+    path.write_bytes(json.dumps(GOOD).encode() + b'\n{"id": "\xff\xfe"}\n' +
+                     json.dumps(dict(GOOD, id='clip_2')).encode() + b'\n')
+    records, errors = read_manifest(str(path), skip_invalid=True)
+    assert [r['id'] for r in records] == ['clip_1', 'clip_2']
+    assert errors == [f'{path}:2: not UTF-8 text (byte 9 of the line)']

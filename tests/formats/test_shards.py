@@ -1,6 +1,7 @@
 import io
 import json
 import os
+import re
 import tarfile
 import zlib
 
@@ -11,7 +12,8 @@ from webdataset import TarWriter
 
 from unisign_fla.formats.shard_index import (ShardFormatError, load_split_index,
                                              tar_member_offsets, write_split_index)
-from unisign_fla.formats.shards import ShardWriter, main, read_sample, validate_shard
+from unisign_fla.formats.shards import (ShardWriter, main, pose_problem, read_sample,
+                                        validate_shard)
 
 
 def _sample(sample_id, rng, frames=9, crop_size=16, left_rows=(0, 2, 4)):
@@ -166,3 +168,141 @@ def test_validate_catches_stale_index(written):
                         f"match the tar"]
     assert tar_member_offsets(str(out / 'toy-dev-000000.tar'))['s1.pose.npy'] != \
         tuple(index['samples'][1]['members']['pose.npy'][:2])
+
+
+def _pose_data_span(out, shard, sample_index):
+    """``(offset, size)`` of the array data of a sample's pose.npy (after the .npy header)."""
+    entry = json.loads((out / f'{shard}.json').read_text())['samples'][sample_index]
+    offset, size = entry['members']['pose.npy'][:2]
+    with open(out / f'{shard}.tar', 'rb') as f:
+        f.seek(offset + 8)
+        header = 10 + int.from_bytes(f.read(2), 'little')
+    return offset + header, size - header
+
+
+def _overwrite(path, offset, data):
+    with open(path, 'r+b') as f:
+        f.seek(offset)
+        f.write(data)
+
+
+def test_random_bytes_over_pose_data_are_caught(written):
+    """The issue: random bytes over one sample's keypoints gave NaN losses, and validate said
+    ok. The index's CRC-32 now names the shard, the sample and the member."""
+    out, _ = written
+    tar_path = out / 'toy-dev-000000.tar'
+    offset, size = _pose_data_span(out, 'toy-dev-000000', 1)
+    _overwrite(tar_path, offset, np.random.default_rng(0).bytes(size))
+    problems = validate_shard(str(tar_path))
+    assert f"{tar_path}: sample 's1': member 'pose.npy': CRC-32" in '\n'.join(problems)
+    assert main(['validate', str(out)]) == 1
+    samples = load_split_index(str(out))
+    with pytest.raises(ShardFormatError, match=re.escape(f"{tar_path}: sample 's1': member "
+                                                         f"'pose.npy': CRC-32")):
+        read_sample(samples[1])
+    read_sample(samples[0]), read_sample(samples[2])          # the neighbours are intact
+    # A damaged JPEG is caught the same way, when crops are read.
+    offset, size, _ = json.loads((out / 'toy-dev-000000.json').read_text())['samples'][2][
+        'members']['left_hand.jpg']
+    _overwrite(tar_path, offset + size // 2, b'\0' * 16)
+    assert read_sample(samples[2], with_crops=False)['left_hand']['crops'] is None
+    with pytest.raises(ShardFormatError, match="sample 's2': member 'left_hand.jpg': CRC-32"):
+        read_sample(samples[2])
+
+
+def _as_version_1(index_path):
+    """Rewrite a shard index as format 1 wrote it: no checksums."""
+    index = json.loads(index_path.read_text())
+    index['format'] = 'unisign_fla-shard/1'
+    for entry in index['samples']:
+        entry['members'] = {name: position[:2] for name, position in entry['members'].items()}
+    index_path.write_text(json.dumps(index))
+
+
+def test_version_1_indices_are_read_and_the_keypoint_check_still_applies(written, capsys):
+    out, _ = written
+    _as_version_1(out / 'toy-dev-000000.json')
+    samples = load_split_index(str(out))
+    assert samples[0].members['pose.npy'][2] is None
+    read_sample(samples[0])
+    assert validate_shard(str(out / 'toy-dev-000000.tar')) == []
+    assert main(['validate', str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert 'toy-dev-000000.tar: ok' in printed and \
+        'format unisign_fla-shard/1 has no member checksums' in printed
+    # Without a checksum, the damage of the issue is still refused by the keypoint check.
+    offset, size = _pose_data_span(out, 'toy-dev-000000', 1)
+    _overwrite(out / 'toy-dev-000000.tar', offset, np.random.default_rng(0).bytes(size))
+    with pytest.raises(ShardFormatError, match=r"toy-dev-000000.tar: sample 's1': pose.npy: "
+                                               r"\d+ non-finite values"):
+        read_sample(samples[1])
+    assert "sample 's1': member 'pose.npy': " in '\n'.join(
+        validate_shard(str(out / 'toy-dev-000000.tar')))
+
+
+def test_pose_problem_margins():
+    pose = np.zeros((2, 133, 3), np.float32)
+    pose[..., 0], pose[..., 1], pose[..., 2] = 50, 40, 0.9
+    assert pose_problem(pose, 100, 80) is None
+    slightly_out = pose.copy()
+    slightly_out[0, :5, :2] = [-99, 159]           # just past the edge: real estimators do this
+    assert pose_problem(slightly_out, 100, 80) is None
+    hidden = pose.copy()
+    hidden[0, 15:17] = [50, 300, 0.05]             # MediaPipe's extrapolated ankles, low score
+    assert pose_problem(hidden, 100, 80) is None
+    far = pose.copy()
+    far[1, 3, 0] = 201
+    assert '1 points scoring above 0.3 lie outside [-W, 2W] x [-H, 2H]' in \
+        pose_problem(far, 100, 80)
+    far[1, 3, 0] = -101
+    assert 'outside' in pose_problem(far, 100, 80)
+    broken = pose.copy()
+    broken[0, 0, 0], broken[1, 1, 1] = np.nan, np.inf
+    assert pose_problem(broken, 100, 80) == '2 non-finite values (NaN or inf)'
+    negative = pose.copy()
+    negative[0, 0, 2] = -0.5
+    assert pose_problem(negative, 100, 80) == '1 negative scores'
+    assert 'not a positive number' in pose_problem(pose, 0, 80)
+    assert 'not a positive number' in pose_problem(pose, None, 80)
+    assert 'shape (2, 17, 3)' in pose_problem(pose[:, :17], 100, 80)
+
+
+def test_keypoints_far_out_of_frame_are_refused_on_read(tmp_path):
+    sample = _sample('far', np.random.default_rng(3))
+    sample['pose'][2, 10] = [5 * 300, 10, 0.9]      # a confident point five frames to the right
+    tar_path = tmp_path / 'toy-dev-000000.tar'
+    with ShardWriter(str(tar_path)) as writer:
+        writer.write(sample)
+        writer.finish()
+    write_split_index(str(tmp_path), 'toy', 'dev', num_shards=1)
+    with pytest.raises(ShardFormatError, match=re.escape(f"{tar_path}: sample 'far': pose.npy: 1 "
+                                                         f"points scoring above 0.3 lie outside")):
+        read_sample(load_split_index(str(tmp_path))[0])
+    assert validate_shard(str(tar_path)) == [
+        f"{tar_path}: sample 'far': member 'pose.npy': 1 points scoring above 0.3 lie outside "
+        f"[-W, 2W] x [-H, 2H] of the 300x300 frame, e.g. (1500, 10)"]
+
+
+def test_binary_or_malformed_index_files_are_one_error_naming_the_file(written):
+    out, _ = written
+    shard_index = out / 'toy-dev-000001.json'
+    shard_index.write_bytes(np.random.default_rng(0).bytes(300) + b'\xff')
+    with pytest.raises(ShardFormatError, match=re.escape(f'{shard_index}: shard index is not '
+                                                         f'UTF-8 text')):
+        load_split_index(str(out))
+    assert f'{shard_index}: malformed shard index ({shard_index}: shard index is not UTF-8' in \
+        validate_shard(str(out / 'toy-dev-000001.tar'))[0]
+    split_index = out / 'toy-dev.index.json'
+    for content, message in ((b'\x80\x81binary', 'split index is not UTF-8 text'),
+                             (b'[1, 2]', 'split index is a JSON list, expected an object'),
+                             (b'{"format": "unisign_fla-split/1", "shards": 3}',
+                              'expected a split index with "format"')):
+        split_index.write_bytes(content)
+        with pytest.raises(ShardFormatError, match=re.escape(f'{split_index}: {message}')):
+            load_split_index(str(split_index))
+    for name in ('../../elsewhere.json', '/etc/passwd', 'a/b.json', '.hidden.json'):
+        split_index.write_text(json.dumps({'format': 'unisign_fla-split/1', 'shards': [
+            {'shard': 'toy-dev-000000.tar', 'index': name}]}))
+        with pytest.raises(ShardFormatError, match=re.escape(f'{split_index}: shards[0] is '
+                                                             f'malformed (index = {name!r}')):
+            load_split_index(str(split_index))
