@@ -6,12 +6,17 @@ default_hooks = dict(
     timer=dict(type='IterTimerHook'),
     logger=dict(type='LoggerHook', interval=50),
     param_scheduler=dict(type='ParamSchedulerHook'),
-    checkpoint=dict(type='CheckpointHook', by_epoch=False, interval=1000, max_keep_ckpts=2,
+    # Writes <name>.part and renames it; deletes old checkpoints only after that.
+    checkpoint=dict(type='AtomicCheckpointHook', by_epoch=False, interval=1000, max_keep_ckpts=2,
                     save_last=True),
     sampler_seed=dict(type='DistSamplerSeedHook'))
 
-# Checkpoints stay loadable with torch.load(weights_only=True) (see the hook's docstring).
-custom_hooks = [dict(type='WeightsOnlyCheckpointHook')]
+# WeightsOnlyCheckpointHook: checkpoints stay loadable by the weights-only loader.
+# IterationSeedHook: iteration i draws from (seed, rank, i), so a resumed run is exact.
+# NonFiniteGuardHook: a NaN loss stops the run before a poisoned checkpoint is saved.
+# BadSampleHook: training clips that fail to load are logged and skipped, up to max_share.
+custom_hooks = [dict(type='WeightsOnlyCheckpointHook'), dict(type='IterationSeedHook'),
+                dict(type='NonFiniteGuardHook'), dict(type='BadSampleHook', max_share=0.01)]
 
 env_cfg = dict(cudnn_benchmark=False,
                mp_cfg=dict(mp_start_method='fork', opencv_num_threads=0),

@@ -31,7 +31,6 @@ def _members(split, pipeline):
 
 
 train_dataloader = dict(
-    sampler=dict(_delete_=True, type='LengthGroupedSampler', batch_size=32),
     dataset=dict(_delete_=True, type='MultiTaskDataset', ratios=ratios, epoch_size=60000,
                  datasets=_members('train', _base_.train_pipeline)))
 val_dataloader = dict(dataset=dict(_delete_=True, type='MultiTaskDataset', test_mode=True,

@@ -9,7 +9,7 @@ _base_ = ['../_base_/schedules/uni_sign_5e.py', '../_base_/datasets/csl_news.py'
           '../_base_/models/rgb_branch.py']
 model = dict(encoder=dict(rgb=_base_.rgb_branch),
              init_checkpoint='work_dirs/unisign_stage1_pose_csl-news/epoch_20.pth')
-train_dataloader = dict(batch_size=16,
+train_dataloader = dict(batch_size=16, sampler=dict(batch_size=16),
                         dataset=dict(pipeline=_base_.rgb_train_steps + _base_.train_pipeline[1:]))
 val_dataloader = dict(dataset=dict(pipeline=_base_.rgb_test_steps + _base_.test_pipeline[1:]))
 test_dataloader = dict(dataset=dict(pipeline=_base_.rgb_test_steps + _base_.test_pipeline[1:]))

@@ -1,10 +1,10 @@
 """A resumed run trains on the same batches as an uninterrupted one and loads none twice."""
 import torch
-from mmengine.model import BaseModel
 from mmengine.runner import Runner
-from torch import nn
 
 from unisign_fla.engine import allow_mmengine_checkpoint_types
+
+from .scale_model import ScaleModel
 
 
 # Items loaded, in order (mmengine deep-copies the dataset config, so not an attribute).
@@ -23,19 +23,13 @@ class _Clips:
         return {'inputs': torch.tensor([index + 1.0])}
 
 
-class _Scale(BaseModel):
-    def __init__(self):
-        super().__init__()
-        self.weight = nn.Parameter(torch.ones(1))
-
-    def forward(self, inputs, mode='loss'):
-        return {'loss': ((self.weight * inputs - 3.0) ** 2).mean()}
 
 
 def _train(work_dir, max_iters, name, resume=False):
     LOADED.clear()
     runner = Runner(
-        model=_Scale(), work_dir=str(work_dir), experiment_name=name, default_scope='unisign_fla',
+        model=ScaleModel(), work_dir=str(work_dir), experiment_name=name,
+        default_scope='unisign_fla',
         train_dataloader=dict(
             dataset=_Clips(), batch_size=2, num_workers=0,
             collate_fn=dict(type='default_collate'),

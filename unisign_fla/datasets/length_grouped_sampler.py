@@ -16,6 +16,10 @@ on a small data set costs more than the training steps). Such a stream depends o
 so ``skip_indices`` can start it anywhere: a resumed run
 (``unisign_fla.engine.ResumableIterBasedTrainLoop``) continues with the clips it would have had,
 without loading the ones it already trained on.
+
+Each index comes as a ``SampleDraw`` whose seed key (seed, rank, epoch, position in the epoch)
+seeds the clip's random augmentations (see ``sample_randomness.py``), so they too are the same in
+a resumed run, with any number of workers.
 """
 import itertools
 from typing import Iterator, List
@@ -24,6 +28,8 @@ import torch
 from mmengine.dataset import DefaultSampler
 
 from unisign_fla.registry import DATA_SAMPLERS
+
+from .sample_randomness import SampleDraw
 
 
 @DATA_SAMPLERS.register_module()
@@ -63,12 +69,16 @@ class LengthGroupedSampler(DefaultSampler):
             raise ValueError('only an infinite LengthGroupedSampler can skip indices')
         self.skipped_indices = count
 
-    def __iter__(self) -> Iterator[int]:
+    def __iter__(self) -> Iterator[SampleDraw]:
         if not self.infinite:
-            return iter(self._epoch_indices(self.epoch))
+            return self._epoch_draws(self.epoch)
         stream = itertools.chain.from_iterable(
-            self._epoch_indices(epoch) for epoch in itertools.count(self.epoch))
+            self._epoch_draws(epoch) for epoch in itertools.count(self.epoch))
         return itertools.islice(stream, self.skipped_indices, None)
+
+    def _epoch_draws(self, epoch: int) -> Iterator[SampleDraw]:
+        for position, index in enumerate(self._epoch_indices(epoch)):
+            yield SampleDraw(index, (self.seed, self.rank, epoch, position))
 
     def _epoch_indices(self, epoch: int) -> List[int]:
         generator = torch.Generator()

@@ -19,6 +19,8 @@ import torch
 
 from unisign_fla.registry import DATASETS
 
+from .sample_randomness import seeded_randomness
+
 
 @DATASETS.register_module()
 class MultiTaskDataset:
@@ -58,7 +60,8 @@ class MultiTaskDataset:
 
     def __getitem__(self, idx: int) -> dict:
         member, clip = self._locate(idx)
-        return self.members[member][clip]
+        with seeded_randomness(idx):
+            return self.members[member][clip]
 
     def get_data_info(self, idx: int) -> dict:
         member, clip = self._locate(idx)

@@ -4,7 +4,7 @@ The shard indices store each member's byte offset, so any sample is one seek awa
 samplers (shuffling, distributed splitting) work unchanged, and lengths are known without scanning.
 """
 import os.path as osp
-from typing import List
+from typing import List, Optional
 
 from mmengine.dataset import BaseDataset
 from mmengine.logging import print_log
@@ -12,6 +12,9 @@ from mmengine.logging import print_log
 from unisign_fla.formats.manifest import target_of
 from unisign_fla.formats.shard_index import load_split_index
 from unisign_fla.registry import DATASETS
+
+from .bad_samples import DATA_ERRORS, resolve_policy, skipped_sample
+from .sample_randomness import seeded_randomness
 
 TASKS = ('slt', 'cslr', 'islr')
 
@@ -25,14 +28,28 @@ class SignShardDataset(BaseDataset):
             ``tools/extract_pose.py`` (relative to ``data_root`` if given).
         task: ``slt`` (target = sentence), ``cslr`` (glosses joined by spaces) or ``islr``
             (class word). Clips without a target for the task are skipped, and counted in the log.
+        bad_samples: ``fail`` or ``skip`` a clip that cannot be loaded (see bad_samples.py);
+            default ``fail`` with ``test_mode``, else ``skip``.
         **kwargs: ``pipeline``, ``test_mode``, ``indices`` ... as in mmengine's ``BaseDataset``.
     """
 
-    def __init__(self, ann_file: str, task: str = 'slt', **kwargs):
+    def __init__(self, ann_file: str, task: str = 'slt', bad_samples: Optional[str] = None,
+                 **kwargs):
         if task not in TASKS:
             raise ValueError(f'task must be one of {TASKS}, got {task!r}')
         self.task = task
+        self.bad_samples = resolve_policy(bad_samples, kwargs.get('test_mode', False))
         super().__init__(ann_file=ann_file, **kwargs)
+
+    def __getitem__(self, idx: int) -> dict:
+        """The packed clip; its random augmentations are seeded by the sampler's draw."""
+        with seeded_randomness(idx):
+            try:
+                return super().__getitem__(idx)
+            except DATA_ERRORS as error:
+                if self.bad_samples == 'fail':
+                    raise
+                return skipped_sample(self.get_data_info(idx)['id'], error)
 
     def load_data_list(self) -> List[dict]:
         if not osp.exists(self.ann_file):

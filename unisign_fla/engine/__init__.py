@@ -1,8 +1,13 @@
-"""Training-engine glue for mmengine: safe checkpoints, CPU distributed set-up, a training
-loop that resumes without reloading data, reading back logged scalars."""
+"""Training-engine glue for mmengine: safe checkpoints and their rotation, CPU distributed
+set-up, a training loop that resumes exactly without reloading data, guards against bad data and
+non-finite training, reading back logged scalars."""
+from .atomic_checkpoint_hook import AtomicCheckpointHook
+from .bad_sample_hook import BadSampleHook, TooManyBadSamplesError
 from .checkpoint import (allow_mmengine_checkpoint_types, load_checkpoint_state_dict,
                          load_model_weights)
 from .distributed import prepare_cpu_distributed
+from .iteration_seed_hook import IterationSeedHook
+from .non_finite_guard_hook import NonFiniteGuardHook, NonFiniteTrainingError
 from .resumable_train_loop import ResumableIterBasedTrainLoop
 from .run_config import load_run_config
 from .safe_checkpoint_hook import WeightsOnlyCheckpointHook
@@ -10,4 +15,6 @@ from .training_log import logged_scalars
 
 __all__ = ['allow_mmengine_checkpoint_types', 'load_checkpoint_state_dict', 'load_model_weights',
            'prepare_cpu_distributed', 'load_run_config', 'ResumableIterBasedTrainLoop',
-           'WeightsOnlyCheckpointHook', 'logged_scalars']
+           'WeightsOnlyCheckpointHook', 'logged_scalars', 'AtomicCheckpointHook',
+           'BadSampleHook', 'TooManyBadSamplesError', 'IterationSeedHook', 'NonFiniteGuardHook',
+           'NonFiniteTrainingError']

@@ -8,10 +8,11 @@ small one). When the train sampler can start its stream at a given index
 asks it to start after the k batches; with any other sampler it replays them as mmengine does.
 
 What stays the same: the clips and their order after the resume point, given the same
-``randomness.seed`` (mmengine builds the sampler before it restores the checkpoint's seed). What
-does not: the random draws of the augmentations, since the skipped batches no longer advance the
-random state; and, as with mmengine, the first few batches the data loader prefetched when it was
-built are loaded and discarded.
+``randomness.seed`` (mmengine builds the sampler before it restores the checkpoint's seed), their
+random augmentations (seeded per draw, datasets/sample_randomness.py) and the training step's own
+random draws (seeded per iteration, iteration_seed_hook.py): the losses match an uninterrupted
+run exactly. As with mmengine, the first few batches the data loader prefetched when it was built
+are loaded and discarded.
 """
 from mmengine.logging import print_log
 from mmengine.runner import IterBasedTrainLoop

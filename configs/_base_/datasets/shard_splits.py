@@ -3,9 +3,10 @@
 # loader's ``dataset.data_root`` (the --out of tools/extract_pose.py) and ``dataset.ann_file``
 # (``{dataset}-{split}.index.json``); see configs/_base_/datasets/synthsign.py.
 _base_ = ['./pose_pipelines.py']
+# LengthGroupedSampler: batches of similar lengths, and draws that seed their augmentations.
 train_dataloader = dict(
     batch_size=32, num_workers=4, persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=True),
+    sampler=dict(type='LengthGroupedSampler', batch_size=32),
     collate_fn=dict(type='unisign_fla.sign_collate'),
     dataset=dict(type='SignShardDataset', ann_file='train.index.json', task='slt',
                  pipeline={{_base_.train_pipeline}}))

@@ -4,8 +4,7 @@ _base_ = ['./shard_splits.py']
 data_root = 'data/synthsign/shards'
 _loader = dict(num_workers=0, persistent_workers=False)
 train_dataloader = dict(**_loader,
-                        sampler=dict(_delete_=True, type='LengthGroupedSampler', batch_size=32,
-                                     infinite=True),
+                        sampler=dict(infinite=True),
                         dataset=dict(data_root=data_root, ann_file='synthsign-train.index.json'))
 val_dataloader = dict(**_loader, dataset=dict(data_root=data_root,
                                               ann_file='synthsign-dev.index.json'))
