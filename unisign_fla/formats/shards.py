@@ -66,18 +66,21 @@ def pose_problem(pose: np.ndarray, width, height) -> Optional[str]:
     width, height = size
     if pose.ndim != 3 or pose.shape[1:] != (NUM_KEYPOINTS, 3) or len(pose) == 0:
         return f'shape {pose.shape}, expected (T >= 1, {NUM_KEYPOINTS}, 3)'
-    finite = np.isfinite(pose)
-    if not finite.all():
-        return f'{int((~finite).sum())} non-finite values (NaN or inf)'
-    scores = pose[..., 2]
-    if (scores < 0).any():
+    if not np.isfinite(pose).all():
+        return f'{int((~np.isfinite(pose)).sum())} non-finite values (NaN or inf)'
+    x, y, scores = pose.reshape(-1, 3).T.copy()   # contiguous: the reductions below are fast
+    if scores.min() < 0:
         return f'{int((scores < 0).sum())} negative scores'
-    xy = pose[..., :2][scores > CONFIDENT_SCORE]
-    outside = ((xy < [-width, -height]) | (xy > [2 * width, 2 * height])).any(axis=-1)
+    if x.min() >= -width and x.max() <= 2 * width and y.min() >= -height \
+            and y.max() <= 2 * height:
+        return None   # every point inside, whatever its score: the common case, decided cheaply
+    outside = (scores > CONFIDENT_SCORE) & ((x < -width) | (x > 2 * width)
+                                            | (y < -height) | (y > 2 * height))
     if outside.any():
-        x, y = xy[outside][0]
+        first = np.flatnonzero(outside)[0]
         return (f'{int(outside.sum())} points scoring above {CONFIDENT_SCORE} lie outside '
-                f'[-W, 2W] x [-H, 2H] of the {width:g}x{height:g} frame, e.g. ({x:g}, {y:g})')
+                f'[-W, 2W] x [-H, 2H] of the {width:g}x{height:g} frame, e.g. '
+                f'({x[first]:g}, {y[first]:g})')
     return None
 
 
