@@ -306,3 +306,15 @@ def test_binary_or_malformed_index_files_are_one_error_naming_the_file(written):
         with pytest.raises(ShardFormatError, match=re.escape(f'{split_index}: shards[0] is '
                                                              f'malformed (index = {name!r}')):
             load_split_index(str(split_index))
+
+
+def test_writer_replaces_a_planted_temporary_instead_of_writing_through_it(tmp_path):
+    victim = tmp_path / 'victim.bin'
+    victim.write_bytes(b'precious')
+    (tmp_path / 'out').mkdir()
+    os.symlink(victim, tmp_path / 'out' / 'toy-dev-000000.tar.tmp')
+    with ShardWriter(str(tmp_path / 'out' / 'toy-dev-000000.tar')) as writer:
+        writer.write(_sample('a', np.random.default_rng(0)))
+        writer.finish()
+    assert victim.read_bytes() == b'precious'
+    assert sorted(os.listdir(tmp_path / 'out')) == ['toy-dev-000000.json', 'toy-dev-000000.tar']

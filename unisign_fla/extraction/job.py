@@ -258,6 +258,8 @@ class ExtractionJob:
         for name in os.listdir(out):
             target = name[:name.find('.tmp')] if '.tmp' in name else None
             path = os.path.join(out, name)
+            if os.path.isdir(path):
+                continue
             if target in shard_files or (target in shared and is_orphan_temporary(path)):
                 logger.info('removing %s, left by an interrupted run', path)
                 os.remove(path)
@@ -274,10 +276,9 @@ class ExtractionJob:
         encoding (worker threads) -> write, in manifest order. The stages overlap, so with a
         real pose model the model is the bottleneck."""
         tar_path, json_path = plan.tar_path(self.cfg.out), plan.json_path(self.cfg.out)
-        leftovers = [tar_path] + glob.glob(glob.escape(tar_path) + '.tmp*') \
-            + glob.glob(glob.escape(json_path) + '.tmp*')   # of an interrupted earlier attempt
-        for leftover in leftovers:
-            if os.path.exists(leftover):
+        # What an interrupted earlier attempt left (ShardWriter replaces X.tar.tmp itself).
+        for leftover in [tar_path] + glob.glob(glob.escape(json_path) + '.tmp*'):
+            if os.path.lexists(leftover):
                 os.remove(leftover)
         name = os.path.basename(tar_path)
         failures = []

@@ -117,8 +117,8 @@ def encode_sample(sample: dict, jpeg_quality: int = 90) -> Dict[str, bytes]:
 
 
 class ShardWriter:
-    """Write one shard as ``X.tar.tmp``, rename it to ``X.tar`` when complete, then write the
-    ``X.json`` index. Only the index marks the shard finished; ``abort`` (or an exception inside
+    """Write one shard as ``X.tar.tmp`` (replacing any left there), rename it to ``X.tar`` when
+    complete, then write the ``X.json`` index. Only the index marks the shard finished; ``abort`` (or an exception inside
     ``with``) deletes the temporary tar so nothing half-written survives."""
 
     def __init__(self, tar_path: str, jpeg_quality: int = 90):
@@ -129,7 +129,9 @@ class ShardWriter:
         self.json_path = tar_path[:-len('.tar')] + '.json'
         self.jpeg_quality = jpeg_quality
         self._entries: List[dict] = []
-        self._file = open(self.tmp_path, 'wb')
+        if os.path.lexists(self.tmp_path):   # left by an interrupted attempt at this shard
+            os.remove(self.tmp_path)
+        self._file = open(self.tmp_path, 'xb')   # a new file: never through a planted symlink
         self._writer = TarWriter(self._file, encoder=False, compress=False)
 
     def write(self, sample: dict) -> None:
