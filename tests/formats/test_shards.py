@@ -318,3 +318,16 @@ def test_writer_replaces_a_planted_temporary_instead_of_writing_through_it(tmp_p
         writer.finish()
     assert victim.read_bytes() == b'precious'
     assert sorted(os.listdir(tmp_path / 'out')) == ['toy-dev-000000.json', 'toy-dev-000000.tar']
+
+
+def test_unreadable_meta_without_checksums_is_a_shard_format_error(written):
+    out, _ = written
+    _as_version_1(out / 'toy-dev-000000.json')
+    entry = json.loads((out / 'toy-dev-000000.json').read_text())['samples'][0]
+    offset, size = entry['members']['meta.json']
+    _overwrite(out / 'toy-dev-000000.tar', offset, b'\xff' * size)
+    with pytest.raises(ShardFormatError, match=r"sample 's0': meta.json: not a JSON object"):
+        read_sample(load_split_index(str(out))[0])
+    problems = validate_shard(str(out / 'toy-dev-000000.tar'))
+    assert len(problems) == 1 and problems[0].count("sample 's0'") == 1
+    assert "sample 's0': member 'meta.json': not a JSON object" in problems[0]

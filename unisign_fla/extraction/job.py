@@ -14,8 +14,8 @@ live write of another worker, possibly on another host. A worker deletes only:
 - the temporary files of finished shards: nobody writes a finished shard again;
 - temporary copies of shared files whose process has ended on this host, or that are over an
   hour old (a copy lives for the milliseconds of one write). A younger one from another host is
-  left for a later run.
-So after a killed run, the next run of the same workers leaves no orphans behind.
+  left for a run on that host, or for an hour.
+So once the workers of a killed run have run again, no orphan of theirs is left.
 """
 import glob
 import itertools

@@ -118,8 +118,9 @@ def encode_sample(sample: dict, jpeg_quality: int = 90) -> Dict[str, bytes]:
 
 class ShardWriter:
     """Write one shard as ``X.tar.tmp`` (replacing any left there), rename it to ``X.tar`` when
-    complete, then write the ``X.json`` index. Only the index marks the shard finished; ``abort`` (or an exception inside
-    ``with``) deletes the temporary tar so nothing half-written survives."""
+    complete, then write the ``X.json`` index. Only the index marks the shard finished; ``abort``
+    (or an exception inside ``with``) deletes the temporary tar so nothing half-written
+    survives."""
 
     def __init__(self, tar_path: str, jpeg_quality: int = 90):
         if not tar_path.endswith('.tar'):
@@ -302,8 +303,11 @@ def _validate_members(members: Dict[str, bytes], where: str) -> List[str]:
                                              or len(meta['frame_indices']) != num_frames):
                 problems.append(f'{where}: member \'meta.json\': num_frames / frame_indices do '
                                 f'not match the {num_frames} pose rows')
-        except (ShardFormatError, TypeError) as e:
-            problems.append(f'{where}: member \'meta.json\': not valid ({e})')
+        except ShardFormatError as e:
+            problems.append(str(e))
+            meta = None
+        except TypeError as e:
+            problems.append(f'{where}: member \'meta.json\': malformed ({e})')
             meta = None
     if pose is not None and meta is not None:
         problem = pose_problem(pose.astype(np.float32), meta.get('width'), meta.get('height'))
