@@ -1,8 +1,9 @@
-"""On-disk formats: the clip manifest (JSONL) and the webdataset shards (docs/formats.md)."""
-from .manifest import ManifestError, read_manifest, target_of, validate_record, write_manifest
-from .shard_index import ShardFormatError, ShardSample, load_split_index, write_split_index
-from .shards import ShardWriter, read_sample, validate_shard
+"""On-disk formats (docs/formats.md): the clip manifest (``manifest``), names taken from input
+data (``names``), webdataset shards and their indices (``shards``, ``shard_index``), downloaded
+pickles read without running code (``safe_pickle``), ``.pose`` files (``pose_file``) and label
+files (``label_files``).
 
-__all__ = ['ManifestError', 'read_manifest', 'target_of', 'validate_record', 'write_manifest',
-           'ShardFormatError', 'ShardSample', 'load_split_index', 'write_split_index',
-           'ShardWriter', 'read_sample', 'validate_shard']
+Nothing is imported here: ``python -m unisign_fla.formats.shards`` and
+``python -m unisign_fla.formats.safe_pickle`` run those modules as scripts, which must not have
+been imported by the package first.
+"""
