@@ -2,11 +2,17 @@
 import gzip
 import os
 import pickle
+import re
+import struct
+import time
+import zlib
 
 import numpy as np
 import pytest
+from crafted_pickles import frombuffer, huge_shape, shared_buffer_arrays
 from numpy._core.multiarray import _reconstruct
 
+from unisign_fla.formats.load_limits import MAX_BYTES_VARIABLE
 from unisign_fla.formats.safe_pickle import UnsafePickleError, load_restricted_pickle
 
 
@@ -99,3 +105,103 @@ def test_self_containing_lists_and_shared_arrays_load(tmp_path):
     path.write_bytes(pickle.dumps(loop))
     loaded = load_restricted_pickle(path, allow_arrays=True)
     assert loaded[2] is loaded and loaded[0] is loaded[1] and loaded[0].tolist() == [0, 1, 2]
+
+
+def _refused_within_a_second(path, match, **options):
+    start = time.perf_counter()
+    with pytest.raises(UnsafePickleError, match=f'{re.escape(str(path))}: .*{match}'):
+        load_restricted_pickle(path, **options)
+    assert time.perf_counter() - start < 1.0
+
+
+def test_a_shape_of_huge_integers_is_refused_before_it_is_multiplied(tmp_path):
+    # 1,000 copies of one 2039-bit integer: their product alone took seconds, growing
+    # quadratically, and printing it in the error raised a bare ValueError.
+    path = tmp_path / 'shape.pkl'
+    path.write_bytes(b'\x80\x02' + frombuffer(b'C\x00', huge_shape(1000)) + b'.')
+    _refused_within_a_second(path, 'array shape is a tuple of length 1000, not a tuple of at '
+                             'most 32 sizes', allow_arrays=True)
+    path.write_bytes(b'\x80\x02' + frombuffer(b'C\x00', huge_shape(2)) + b'.')
+    _refused_within_a_second(path, 'array shape holds an integer of 2039 bits, not a size '
+                             'below 2\\*\\*48', allow_arrays=True)
+
+
+def test_one_buffer_behind_many_arrays_counts_once_per_array(tmp_path, monkeypatch):
+    # 300 arrays over one 256-kB buffer would be 75 MB of copies from a 270-kB file.
+    path = tmp_path / 'shared.pkl'
+    path.write_bytes(shared_buffer_arrays(300, 2**18))
+    _refused_within_a_second(path, 'numpy arrays would take it past 67108864 bytes',
+                             allow_arrays=True)
+    assert len(load_restricted_pickle(path, allow_arrays=True, max_bytes=2**27)) == 300
+    monkeypatch.setenv(MAX_BYTES_VARIABLE, str(2**20))
+    _refused_within_a_second(path, 'past 1048576 bytes', allow_arrays=True)
+
+
+def test_a_memo_index_far_ahead_is_refused_before_unpickling(tmp_path):
+    # CPython's unpickler would size its memo table for index 10**8 (1.6 GB) from 9 bytes.
+    path = tmp_path / 'memo.pkl'
+    path.write_bytes(b'\x80\x02}r' + struct.pack('<I', 10**8) + b'.')
+    _refused_within_a_second(path, 'memo index 100000000 skips ahead of the 0 stored so far')
+    path.write_bytes(b'\x80\x02}h\x05.')
+    _refused_within_a_second(path, 'memo index 5 is read before it is stored')
+
+
+def test_sizes_that_claim_more_than_the_file_are_refused(tmp_path):
+    path = tmp_path / 'claims.pkl'
+    path.write_bytes(b'\x80\x04\x8e' + struct.pack('<Q', 2**40) + b'x.')   # BINBYTES8
+    _refused_within_a_second(path, 'BINBYTES8 at byte 2 claims more bytes than the file has')
+    path.write_bytes(b'\x80\x04\x95' + struct.pack('<Q', 2**40) + b'N.')   # FRAME
+    _refused_within_a_second(path, 'a frame at byte 2 is longer than the rest of the file')
+
+
+def test_a_gzip_bomb_is_refused_by_the_budget(tmp_path):
+    compressor = zlib.compressobj(wbits=31)
+    zeros = bytes(2**20)
+    data = b''.join(compressor.compress(zeros) for _ in range(100)) + compressor.flush()
+    path = tmp_path / 'bomb.pkl'
+    path.write_bytes(data)                       # 100 kB that decompress to 100 MB
+    _refused_within_a_second(path, 'the decompressed data would take it past 67108864 bytes')
+
+
+def _pickle_with_array_as(container: bytes) -> bytes:
+    array = frombuffer(b'C\x04\x00\x00\x00\x00', b'K\x01\x85')
+    return b'\x80\x04' + {
+        'set': b'\x8f(' + array + b'\x90.',
+        'frozenset': b'(' + array + b'\x91.',
+        'dict key': b'}' + array + b'K\x00s.'}[container]
+
+
+@pytest.mark.parametrize('container', ['set', 'frozenset', 'dict key'])
+def test_arrays_never_hide_in_sets_or_dict_keys(tmp_path, container):
+    """Stand-ins in sets or dict keys would never be materialised: they are refused."""
+    path = tmp_path / 'hidden.pkl'
+    path.write_bytes(_pickle_with_array_as(container))
+    _refused_within_a_second(path, 'uses an object built by a call as a dict key or set member', allow_arrays=True)
+
+
+def test_dict_keys_crafted_to_collide_are_refused(tmp_path):
+    # 20,000 integers congruent modulo 2**61 - 1 share one hash: building the dict took 3 s.
+    keys = b''.join(pickle.dumps(k * (2**61 - 1), protocol=4)[2:-1] + b'K\x00'
+                    for k in range(1, 20000))
+    path = tmp_path / 'collide.pkl'
+    path.write_bytes(b'\x80\x04}(' + keys + b'u.')
+    _refused_within_a_second(path, 'uses an integer beyond 64 bits as a dict key')
+    path.write_bytes(pickle.dumps({(1, 2): 'tuple keys can collide too'}))
+    _refused_within_a_second(path, 'uses a tuple as a dict key')
+
+
+@pytest.mark.parametrize('protocol', range(pickle.HIGHEST_PROTOCOL + 1))
+def test_plain_data_of_every_protocol_loads_as_pickle_loads_it(tmp_path, protocol):
+    loop = ['self']
+    loop.append(loop)
+    value = {'text': 'é文', 7: [1.5, -2**70, True, None, (1, ('a',))], -3: loop}
+    if protocol >= 3:   # earlier protocols pickle bytes through a function call, 3 sets too
+        value.update({b'k': b'\x00\xff'})
+    if protocol >= 4:
+        value.update(members={'a', 1, None}, frozen=frozenset({b'x'}))
+    path = tmp_path / 'plain.pkl'
+    path.write_bytes(pickle.dumps(value, protocol=protocol))
+    loaded = load_restricted_pickle(path)
+    assert loaded[-3][1] is loaded[-3]
+    loaded[-3] = value[-3] = None
+    assert loaded == value

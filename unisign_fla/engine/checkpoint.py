@@ -1,34 +1,49 @@
-"""Loading mmengine checkpoints with ``torch.load(weights_only=True)``.
+"""Loading checkpoints, ours and mmengine's, with the toolkit's own weights-only reader.
 
-mmengine 0.10 checkpoints hold numpy scalars (and mmpose's hold numpy arrays) beside tensors,
-which torch >= 2.6 refuses under ``weights_only=True``. Rather than fall back to unrestricted
-unpickling, or admit numpy's own types (whose unpickling trusts a crafted dtype state), the numpy
-names resolve to the stand-ins of formats/safe_pickle.py: scalars load as Python numbers, arrays
-as fresh numeric arrays. mmengine's logging buffers are removed from checkpoints by
-``WeightsOnlyCheckpointHook``.
+formats/torch_checkpoint.py reads ``torch.save`` files without torch's unpickler, so what a
+checkpoint may hold (tensors, state dicts, numbers, strings, numeric numpy data) does not depend
+on the torch version or on ``TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD``, which makes ``torch.load``
+unpickle without restriction wherever ``weights_only`` is left unset, as mmengine leaves it.
+``allow_mmengine_checkpoint_types`` sends mmengine's own loads (``--resume``, ``load_from``,
+``Pretrained`` initialisers) through the same reader. mmengine's logging buffers are removed
+from checkpoints by ``WeightsOnlyCheckpointHook``, since no weights-only reader admits them.
 """
 import os
 
 import torch
+from mmengine.runner.checkpoint import CheckpointLoader
 
-from ..formats.safe_pickle import TORCH_SAFE_GLOBALS, materialise
+from ..formats.torch_checkpoint import load_torch_checkpoint
+
+
+def load_from_weights_only(filename: str, map_location=None) -> dict:
+    """mmengine's loader for local paths, replaced (it calls ``torch.load`` without
+    ``weights_only``); mmengine logs the name after ``load_from_``."""
+    return load_checkpoint(os.path.expanduser(filename), map_location)
+
+
+def load_from_remote_refused(filename: str, map_location=None) -> dict:
+    """mmengine's loaders for URLs and object stores, replaced: they call ``torch.load``
+    without ``weights_only`` on what they download."""
+    raise ValueError(f'{filename}: checkpoints are read from local files only; download it '
+                     f'and pass its path')
 
 
 def allow_mmengine_checkpoint_types() -> None:
-    """Admit numpy scalars in checkpoints that mmengine's Runner loads itself (resume)."""
-    torch.serialization.add_safe_globals(TORCH_SAFE_GLOBALS)
+    """Make every checkpoint mmengine's Runner loads (resume, ``load_from``, initialisers) go
+    through ``load_checkpoint``, whatever the environment says; remote ones are refused."""
+    for prefix in list(CheckpointLoader._schemes):
+        CheckpointLoader.register_scheme(
+            prefix, load_from_weights_only if prefix == '' else load_from_remote_refused,
+            force=True)
 
 
-def load_checkpoint(path: str) -> dict:
-    """A whole checkpoint, loaded with ``weights_only=True`` and numeric numpy data admitted."""
+def load_checkpoint(path: str, map_location=None) -> dict:
+    """A whole checkpoint, read weights-only (formats/torch_checkpoint.py); tensors on the CPU
+    unless ``map_location`` names a device."""
     if not os.path.isfile(path):
         raise FileNotFoundError(f'{path}: checkpoint not found')
-    # torch's safe_globals() removes its globals on exit, also ones admitted before it (by
-    # allow_mmengine_checkpoint_types, for the Runner's own loads later): admit only the missing.
-    admitted = torch.serialization.get_safe_globals()
-    missing = [entry for entry in TORCH_SAFE_GLOBALS if entry not in admitted]
-    with torch.serialization.safe_globals(missing):
-        return materialise(torch.load(path, map_location='cpu', weights_only=True))
+    return load_torch_checkpoint(path, map_location)
 
 
 def load_checkpoint_state_dict(path: str, prefix: str = '') -> dict:

@@ -1,0 +1,90 @@
+"""What a downloaded pickle or checkpoint may cost to read, and how a refusal is reported.
+
+A crafted file of a few kB must not make the loader hold gigabytes: every byte a load creates
+from the file (the file itself, gzip output, numpy arrays, tensor storages) is charged to a
+``LoadBudget``. The default is the larger of 64 MiB and 16 times the file's size: real files
+need about 1-2 times their size (pose pickles, checkpoints) and at most about 10 (gzip-compressed
+label text), while a crafted one cannot make a load hold more. ``max_bytes=`` or the
+``UNISIGN_FLA_MAX_LOAD_BYTES`` environment variable set another limit.
+"""
+import contextlib
+import os
+
+MAX_BYTES_VARIABLE = 'UNISIGN_FLA_MAX_LOAD_BYTES'
+MIN_DEFAULT_BYTES = 64 * 2**20
+SIZE_FACTOR = 16
+
+
+class UnsafePickleError(ValueError):
+    """A pickle or checkpoint that names something outside the admitted set, exceeds its
+    budget, or is not readable at all; the message names the file and the reason."""
+
+
+def describe(value) -> str:
+    """A short, cheap description of a value from a file, for messages (``repr`` of a
+    100-kB string or a 10**5-digit integer is neither)."""
+    if value is None or type(value) in (bool, float) or (type(value) is int
+                                                          and value.bit_length() <= 64):
+        return repr(value)
+    if type(value) is int:
+        return f'an integer of {value.bit_length()} bits'
+    if type(value) is str and len(value) <= 60:
+        return repr(value)
+    size = f' of length {len(value)}' if isinstance(value, (str, bytes, tuple, list)) else ''
+    return f'a {type(value).__name__}{size}'
+
+
+def _configured_limit(file_size: int, max_bytes) -> int:
+    if max_bytes is None and os.environ.get(MAX_BYTES_VARIABLE):
+        try:
+            max_bytes = int(os.environ[MAX_BYTES_VARIABLE])
+        except ValueError:
+            raise ValueError(f'{MAX_BYTES_VARIABLE} must be a number of bytes, got '
+                             f'{os.environ[MAX_BYTES_VARIABLE]!r}') from None
+    if max_bytes is None:
+        return max(MIN_DEFAULT_BYTES, SIZE_FACTOR * file_size)
+    if max_bytes <= 0:
+        raise ValueError(f'max_bytes must be positive, got {max_bytes}')
+    return max_bytes
+
+
+class LoadBudget:
+    """Bytes one load may still create; ``charge`` refuses the load once they run out."""
+
+    def __init__(self, file_size: int, max_bytes: int = None):
+        self.limit = _configured_limit(file_size, max_bytes)
+        self.used = 0
+
+    @property
+    def remaining(self) -> int:
+        return self.limit - self.used
+
+    def charge(self, count: int, what: str) -> None:
+        self.used += count
+        if self.used > self.limit:
+            raise UnsafePickleError(
+                f'{what} would take it past {self.limit} bytes, the most this file may expand '
+                f'to (pass max_bytes= or set {MAX_BYTES_VARIABLE} to allow more)')
+
+
+@contextlib.contextmanager
+def refusals_naming(path: str, kind: str = 'pickle'):
+    """Turn any failure while reading ``path`` into one ``UnsafePickleError`` that names it."""
+    try:
+        yield
+    except UnsafePickleError as error:
+        raise UnsafePickleError(f'{path}: {error}') from None
+    except RecursionError:
+        raise UnsafePickleError(f'{path}: nested too deeply to read') from None
+    except MemoryError:
+        raise UnsafePickleError(f'{path}: needs more memory than this machine has') from None
+    except Exception as error:   # any malformed input: a clear error naming the file, not a crash
+        raise UnsafePickleError(f'{path}: not a readable {kind} '
+                                f'({type(error).__name__}: {_message(error)})') from None
+
+
+def _message(error: Exception) -> str:
+    try:
+        return str(error)[:200]
+    except ValueError:   # an exception about a huge integer cannot always print it
+        return 'no printable message'
