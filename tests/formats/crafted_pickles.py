@@ -1,12 +1,27 @@
 """Building blocks of hostile pickles and checkpoints, written opcode by opcode or through a
-pickler that names torch's rebuild functions with any arguments."""
+pickler that names torch's rebuild functions with any arguments, and the check that one is
+refused."""
 import collections
 import io
 import pickle
+import re
 import struct
+import time
 import zipfile
 
+import pytest
 import torch
+
+from unisign_fla.formats.load_limits import UnsafePickleError
+
+def assert_refused(load, path, match: str, **options) -> None:
+    """``load(path, **options)`` raises the project's error, naming ``path`` and then
+    ``match``, within a second."""
+    start = time.perf_counter()
+    with pytest.raises(UnsafePickleError, match=f'{re.escape(str(path))}: .*{match}'):
+        load(path, **options)
+    assert time.perf_counter() - start < 1.0
+
 
 DTYPE_F4 = b'cnumpy\ndtype\n(X\x02\x00\x00\x00f4\x89\x88tR'
 

@@ -63,6 +63,14 @@ def load_unisign_pickle(path: str, record: dict, context: ClipContext) -> np.nda
         pose = load_restricted_pickle(path, allow_arrays=True)
     except UnsafePickleError as error:
         raise PoseEstimationError(str(error)) from None
+    try:
+        return _read_pose(pose, path, record, context)
+    except (TypeError, ValueError, KeyError, IndexError) as error:   # frames of another kind
+        raise PoseEstimationError(f'{path}: not a Uni-Sign pose layout ({type(error).__name__}: '
+                                  f'{str(error)[:200]})') from None
+
+
+def _read_pose(pose, path: str, record: dict, context: ClipContext) -> np.ndarray:
     if not isinstance(pose, dict) or not {'keypoints', 'scores'} <= set(pose):
         found = sorted(pose) if isinstance(pose, dict) else type(pose).__name__
         raise PoseEstimationError(f'{path}: expected a Uni-Sign pose dict with \'keypoints\' '
