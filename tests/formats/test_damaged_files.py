@@ -7,8 +7,8 @@ import pytest
 import torch
 
 from unisign_fla.engine import load_checkpoint_state_dict
-from unisign_fla.extraction.backends.base import ClipContext, PoseEstimationError
-from unisign_fla.extraction.backends.unisign_pose_pickle import load_unisign_pickle
+from unisign_fla.extraction.backends import PoseEstimationError, PrecomputedBackend
+from unisign_fla.extraction.backends.base import ClipContext
 from unisign_fla.formats.label_files import LabelFileError, load_label_file
 from unisign_fla.formats.safe_pickle import UnsafePickleError
 
@@ -34,11 +34,12 @@ def test_a_corrupt_gzip_label_file(tmp_path, damage, reason):
         load_label_file(path)
 
 
-@pytest.mark.parametrize('frames', [[{'x': 1.0}] * 3, ['abc'] * 3, [[[1.0], [1.0, 2.0]]] * 3])
-def test_a_pose_pickle_whose_frames_are_not_arrays(tmp_path, frames):
+def test_a_pose_pickle_whose_frames_are_dicts(tmp_path):
     path = tmp_path / 'clip.pkl'
-    path.write_bytes(pickle.dumps({'keypoints': frames, 'scores': [np.ones((1, 133))] * 3}))
+    path.write_bytes(pickle.dumps({'keypoints': [{'x': 0.5, 'y': 0.5}] * 3,
+                                   'scores': [np.ones((1, 133))] * 3}))
     context = ClipContext(str(tmp_path), 'video.mp4', 25.0, 64, 48, [0, 1, 2])
-    with pytest.raises(PoseEstimationError, match=r'clip.pkl: not a Uni-Sign pose layout '
-                                                  r'\((TypeError|ValueError)'):
-        load_unisign_pickle(str(path), {'id': 'c'}, context)
+    with pytest.raises(PoseEstimationError, match=r'clip.pkl: keypoints\[0\] is a dict, '
+                                                  r'expected an array of shape \(people, 133, '
+                                                  r'2\)$'):   # not a TypeError from np.asarray
+        PrecomputedBackend().estimate(None, {'id': 'c', 'keypoints': 'clip.pkl'}, context)

@@ -159,8 +159,7 @@ def check_opcodes(data: bytes) -> None:
     while position < size:
         op = _OPCODES[data[position]]
         if op is None:
-            raise _malformed(f'unknown opcode {data[position]:#04x} at '
-                                    f'byte {position}')
+            raise _malformed(f'unknown opcode {data[position]:#04x} at byte {position}')
         start = position + 1
         if op.length_field:
             width, signed = op.length_field
@@ -172,22 +171,21 @@ def check_opcodes(data: bytes) -> None:
             position = _lines_end(data, op, start) if op.lines else start + op.size
         if position > size:
             # CPython allocates what a size field claims before it reads the bytes.
-            raise _malformed(f'{op.name} at byte {start - 1} claims more bytes than the '
-                                    f'file has left (truncated or crafted)')
+            raise _malformed(f'{op.name} at byte {start - 1} claims more bytes than the file '
+                             f'has left (truncated or crafted)')
         role = op.role
         if role == PUSH:
             items.append(op.pushes[0])
         elif role == GET:
             index = _value(data, op, start, position)
             if index not in memo:
-                raise _malformed(f'memo index {describe(index)} is read before it is '
-                                        f'stored')
+                raise _malformed(f'memo index {describe(index)} is read before it is stored')
             items.append(memo[index])
         elif role == PUT or role == MEMOIZE:
             index = len(memo) if role == MEMOIZE else _value(data, op, start, position)
             if index > len(memo):
-                raise _malformed(f'memo index {describe(index)} skips ahead of the '
-                                        f'{len(memo)} stored so far')
+                raise _malformed(f'memo index {describe(index)} skips ahead of the {len(memo)} '
+                                 f'stored so far')
             memo[index] = stack.top()
         elif role == MARK:
             marks.append(len(items))
@@ -197,8 +195,8 @@ def check_opcodes(data: bytes) -> None:
             items.append(stack.top())
         elif role == FRAME:
             if _value(data, op, start, position) > size - position:
-                raise _malformed(f'a frame at byte {start - 1} is longer than the rest '
-                                        f'of the file')
+                raise _malformed(f'a frame at byte {start - 1} is longer than the rest of the '
+                                 f'file')
         elif role == STOP:
             return
         else:

@@ -64,6 +64,8 @@ class _TensorSpec(StandIn):
     def __init__(self, storage, offset, size, stride, dtype, requires_grad):
         if not isinstance(storage, _Storage):
             raise UnsafePickleError(f'a tensor is rebuilt from {describe(storage)}, not a storage')
+        if dtype not in PLAIN_DTYPES.values():
+            raise UnsafePickleError(f'tensor dtype {describe(dtype)} is not a plain dtype')
         size, stride = check_shape(size, 'tensor size'), check_shape(stride, 'tensor stride')
         if len(size) != len(stride) or type(offset) is not int or not 0 <= offset <= MAX_DIM_SIZE:
             raise UnsafePickleError(f'tensor layout {size} / {stride} / {describe(offset)} is '
@@ -86,6 +88,8 @@ class _TensorSpec(StandIn):
 
 
 class _ParameterSpec(StandIn):
+    """An ``nn.Parameter`` around a tensor."""
+
     def __init__(self, data: _TensorSpec, requires_grad: bool):
         self.data, self.requires_grad = data, requires_grad
 
@@ -136,7 +140,8 @@ class CheckpointUnpickler(ArrayUnpickler):
         self.archive, self.prefix, self.device, self.storages = archive, prefix, device, {}
 
     def persistent_load(self, pid) -> _Storage:
-        """torch names a storage ``('storage', storage type, key, location, element count)``."""
+        """torch names a storage ``('storage', storage type, key, location, element count)``;
+        the location it was saved from is ignored, ``map_location`` decides."""
         if not (isinstance(pid, tuple) and len(pid) == 5 and pid[0] == 'storage'):
             raise UnsafePickleError(f'unexpected persistent id {describe(pid)}')
         kind, key, count = pid[1], pid[2], pid[4]
@@ -178,14 +183,11 @@ class CheckpointUnpickler(ArrayUnpickler):
 
     def _rebuild_tensor_v2(self, storage, offset, size, stride, requires_grad, hooks,
                            metadata=None):
-        dtype = storage.dtype if isinstance(storage, _Storage) else None
         return self._rebuild_tensor_v3(storage, offset, size, stride, requires_grad, hooks,
-                                       dtype, metadata)
+                                       getattr(storage, 'dtype', None), metadata)
 
     def _rebuild_tensor_v3(self, storage, offset, size, stride, requires_grad, hooks, dtype,
                            metadata=None):
-        if dtype not in PLAIN_DTYPES.values():
-            raise UnsafePickleError(f'tensor dtype {describe(dtype)} is not a plain dtype')
         if not (isinstance(hooks, dict) and not hooks and not metadata):
             raise UnsafePickleError('a tensor with backward hooks or metadata')
         return _TensorSpec(storage, offset, size, stride, dtype, requires_grad)

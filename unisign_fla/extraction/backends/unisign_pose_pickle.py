@@ -22,13 +22,17 @@ from .precomputed import clip_rows, keypoint_importer
 def _first_person(frames, path: str, key: str, point_shape: tuple) -> np.ndarray:
     """(T, *point_shape) of person 0, zeros on a frame with nobody."""
     rows = np.zeros((len(frames),) + point_shape, np.float32)
+    expected = f'(people, {", ".join(map(str, point_shape))})'
     for t, frame in enumerate(frames):
+        if not isinstance(frame, (np.ndarray, list, tuple)):   # np.asarray would say little
+            raise PoseEstimationError(f'{path}: {key}[{t}] is a {type(frame).__name__}, '
+                                      f'expected an array of shape {expected}')
         frame = np.asarray(frame, np.float32)
         if frame.size == 0:
             continue
         if frame.shape[1:] != point_shape:
             raise PoseEstimationError(f'{path}: {key}[{t}] has shape {frame.shape}, expected '
-                                      f'(people, {", ".join(map(str, point_shape))})')
+                                      f'{expected}')
         rows[t] = frame[0]
     return rows
 
@@ -63,14 +67,6 @@ def load_unisign_pickle(path: str, record: dict, context: ClipContext) -> np.nda
         pose = load_restricted_pickle(path, allow_arrays=True)
     except UnsafePickleError as error:
         raise PoseEstimationError(str(error)) from None
-    try:
-        return _read_pose(pose, path, record, context)
-    except (TypeError, ValueError, KeyError, IndexError) as error:   # frames of another kind
-        raise PoseEstimationError(f'{path}: not a Uni-Sign pose layout ({type(error).__name__}: '
-                                  f'{str(error)[:200]})') from None
-
-
-def _read_pose(pose, path: str, record: dict, context: ClipContext) -> np.ndarray:
     if not isinstance(pose, dict) or not {'keypoints', 'scores'} <= set(pose):
         found = sorted(pose) if isinstance(pose, dict) else type(pose).__name__
         raise PoseEstimationError(f'{path}: expected a Uni-Sign pose dict with \'keypoints\' '
