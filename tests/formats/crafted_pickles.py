@@ -85,6 +85,7 @@ def write_checkpoint(path, data_pkl: bytes, storages: dict = None,
     with zipfile.ZipFile(path, 'w') as archive:
         archive.writestr('archive/data.pkl', data_pkl)
         archive.writestr('archive/byteorder', 'little')
+        archive.writestr('archive/version', '3\n')
         for key, data in (storages or {}).items():
             archive.writestr(f'archive/data/{key}', data, compress_type=compression)
     return path

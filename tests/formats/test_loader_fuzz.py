@@ -1,6 +1,6 @@
 """Seeded mutations of real label files, pose pickles and checkpoints: whatever a damaged or
 crafted file does, only the project's own error comes out, naming the file, within a second;
-what loads is plain data. 2,000 cases here, 20,000 with ``-m slow``."""
+what loads is plain data. 2,000 cases here, 200,000 with ``-m slow``."""
 import collections
 import gzip
 import pickle
@@ -125,4 +125,4 @@ def test_mutated_files_give_only_named_refusals(seeds, tmp_path):
 
 @pytest.mark.slow
 def test_many_more_mutated_files_give_only_named_refusals(seeds, tmp_path):
-    _fuzz(seeds, tmp_path, 20000, seed=1)
+    _fuzz(seeds, tmp_path, 200_000, seed=1)
