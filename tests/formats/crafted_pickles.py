@@ -57,13 +57,15 @@ class Storage:
 
 
 class Tensor:
-    """Pickled as ``torch._utils._rebuild_tensor_v2`` with the given layout."""
+    """Pickled as ``torch._utils._rebuild_tensor_v2`` with the given layout, then given
+    ``state`` (BUILD) if there is one."""
 
-    def __init__(self, storage: Storage, offset: int, size: tuple, stride: tuple):
+    def __init__(self, storage: Storage, offset: int, size: tuple, stride: tuple, state=None):
         self.args = (storage, offset, size, stride, False, collections.OrderedDict())
+        self.state = state
 
     def __reduce__(self):
-        return torch._utils._rebuild_tensor_v2, self.args
+        return torch._utils._rebuild_tensor_v2, self.args, self.state
 
 
 class _CheckpointPickler(pickle.Pickler):

@@ -85,6 +85,11 @@ def test_tensor_layouts_must_lie_inside_their_storage(tmp_path):
     refused(path, 'is compressed; torch.save stores storages uncompressed')
     write_checkpoint(path, checkpoint_pickle({'w': Storage('0', count=4)}), {'0': bytes(16)})
     refused(path, "storage '0' appears outside a tensor")
+    # BUILD after the checks would move the tensor anywhere in memory
+    write_checkpoint(path, checkpoint_pickle({'w': Tensor(storage, 0, (4,), (1,),
+                                                          state={'offset': 2**40})}),
+                     {'0': bytes(16)})
+    refused(path, 'refuses to set the state of TensorSpec')
 
 
 def test_shapes_of_huge_integers_are_refused_quickly(tmp_path):

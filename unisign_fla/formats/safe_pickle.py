@@ -47,7 +47,12 @@ def check_shape(shape, what: str = 'array shape') -> tuple:
 
 class StandIn:
     """Built by the unpickler in place of a real object; ``materialise`` makes the object once
-    the whole file is read, converting what it holds with ``convert``."""
+    the whole file is read, converting what it holds with ``convert``. Closed to BUILD unless a
+    subclass says what state it takes (without ``__setstate__``, BUILD would overwrite the
+    attributes it checked)."""
+
+    def __setstate__(self, state):
+        raise UnsafePickleError(f'refuses to set the state of {type(self).__name__.strip("_")}')
 
     def materialise(self, budget: LoadBudget, convert) -> Any:
         raise NotImplementedError
