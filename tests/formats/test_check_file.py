@@ -24,7 +24,7 @@ def test_prints_a_tree_of_each_file_and_fails_if_one_is_refused(tmp_path, capsys
     assert "'keypoints': ndarray float32 (3, 1, 133, 2)" in out
     assert "'scores': list of 3\n      [0]: ndarray float32 (1, 133)" in out
     assert "dict of 20 keys\n    'S0': dict of 1 keys\n      'text': 'hi'" in out
-    assert '... 12 more' in out
+    assert '... 16 more' in out
     assert f'{checkpoint}: ok (torch checkpoint, 24 bytes' in out
     assert "'weight': tensor float32 (2, 3)" in out
 

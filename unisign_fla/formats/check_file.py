@@ -19,7 +19,7 @@ from .load_limits import UnsafePickleError, describe
 from .safe_pickle import load_restricted_pickle
 from .torch_checkpoint import LEGACY_MAGIC, load_torch_checkpoint, looks_like_checkpoint
 
-SHOWN_ITEMS = 8
+SHOWN_ITEMS = 4
 
 
 def _leaf(value: Any) -> str:
