@@ -17,7 +17,7 @@ import os.path as osp
 from mmengine.config import DictAction
 from mmengine.runner import Runner
 
-from unisign_fla.engine import (allow_mmengine_checkpoint_types, load_model_weights,
+from unisign_fla.engine import (use_safe_checkpoint_loading, load_model_weights,
                                 load_run_config, prepare_cpu_distributed)
 
 
@@ -47,7 +47,7 @@ def main(argv=None):
     evaluators = cfg.test_evaluator if isinstance(cfg.test_evaluator, list) else [cfg.test_evaluator]
     for evaluator in evaluators:
         evaluator['output_dir'] = out_dir
-    allow_mmengine_checkpoint_types()
+    use_safe_checkpoint_loading()
     prepare_cpu_distributed(cfg)
     runner = Runner.from_cfg(cfg)
     model = runner.model.module if hasattr(runner.model, 'module') else runner.model

@@ -10,7 +10,7 @@ import torch
 from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
-from unisign_fla.engine import (allow_mmengine_checkpoint_types, load_run_config,
+from unisign_fla.engine import (use_safe_checkpoint_loading, load_run_config,
                                 prepare_cpu_distributed)
 
 
@@ -50,7 +50,7 @@ def build_config(args) -> Config:
 def main(argv=None):
     args = parse_args(argv)
     cfg = build_config(args)
-    allow_mmengine_checkpoint_types()
+    use_safe_checkpoint_loading()
     prepare_cpu_distributed(cfg)
     runner = Runner.from_cfg(cfg)
     runner.train()

@@ -10,7 +10,7 @@ from mmengine.runner import Runner
 from mmengine.runner.checkpoint import _load_checkpoint
 from torch import nn
 
-from unisign_fla.engine import allow_mmengine_checkpoint_types, load_checkpoint_state_dict
+from unisign_fla.engine import use_safe_checkpoint_loading, load_checkpoint_state_dict
 from unisign_fla.engine.checkpoint import load_checkpoint
 from unisign_fla.formats.safe_pickle import UnsafePickleError
 
@@ -56,7 +56,7 @@ def test_why_torch_load_is_not_enough(malicious):
 
 
 def test_our_loader_and_mmengines_refuse_the_payload(malicious):
-    allow_mmengine_checkpoint_types()                 # as tools/train.py and tools/test.py do
+    use_safe_checkpoint_loading()                 # as tools/train.py and tools/test.py do
     runner = Runner(model=_Weight(), work_dir=str(malicious.parent / 'work'))
     loads = [lambda: load_checkpoint(str(malicious)),
              lambda: load_checkpoint_state_dict(str(malicious)),        # tools/test.py
@@ -75,7 +75,7 @@ def test_mmengine_reads_numpy_scalars_and_refuses_remote_checkpoints(tmp_path):
     path = tmp_path / 'iter_2.pth'
     torch.save({'state_dict': {'encoder.weight': torch.ones(2)},
                 'message_hub': {'runtime_info': {'eta': np.float64(0.5)}}}, path)
-    allow_mmengine_checkpoint_types()
+    use_safe_checkpoint_loading()
     assert torch.equal(load_checkpoint_state_dict(str(path), 'encoder.')['weight'], torch.ones(2))
     checkpoint = _load_checkpoint(str(path), map_location='cpu')
     assert checkpoint['message_hub']['runtime_info']['eta'] == 0.5

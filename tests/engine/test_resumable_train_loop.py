@@ -2,7 +2,7 @@
 import torch
 from mmengine.runner import Runner
 
-from unisign_fla.engine import allow_mmengine_checkpoint_types
+from unisign_fla.engine import use_safe_checkpoint_loading
 
 from .scale_model import ScaleModel
 
@@ -45,7 +45,7 @@ def _train(work_dir, max_iters, name, resume=False):
 
 
 def test_resume_skips_trained_batches_by_index(tmp_path):
-    allow_mmengine_checkpoint_types()
+    use_safe_checkpoint_loading()
     full_loaded, full_weight = _train(tmp_path / 'full', 7, 'full')
     first_loaded, _ = _train(tmp_path / 'split', 4, 'first')
     resumed_loaded, resumed_weight = _train(tmp_path / 'split', 7, 'resumed', resume=True)

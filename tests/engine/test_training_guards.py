@@ -5,7 +5,7 @@ import pytest
 import torch
 from mmengine.runner import Runner
 
-from unisign_fla.engine import NonFiniteTrainingError, allow_mmengine_checkpoint_types
+from unisign_fla.engine import NonFiniteTrainingError, use_safe_checkpoint_loading
 from unisign_fla.engine.checkpoint import load_checkpoint
 
 from .scale_model import ScaleModel
@@ -55,7 +55,7 @@ def _crash_on_save(monkeypatch, at_filename):
 
 @pytest.mark.parametrize('hook_type', ['AtomicCheckpointHook', 'CheckpointHook'])
 def test_kill_while_saving_keeps_the_last_complete_checkpoint(tmp_path, monkeypatch, hook_type):
-    allow_mmengine_checkpoint_types()
+    use_safe_checkpoint_loading()
     _crash_on_save(monkeypatch, 'iter_3.pth')
     checkpoint = dict(type=hook_type, interval=1, by_epoch=False, max_keep_ckpts=1)
     with pytest.raises(KeyboardInterrupt):
@@ -69,7 +69,7 @@ def test_kill_while_saving_keeps_the_last_complete_checkpoint(tmp_path, monkeypa
     with open(tmp_path / 'last_checkpoint') as f:
         assert f.read().endswith('iter_2.pth')
     monkeypatch.undo()
-    allow_mmengine_checkpoint_types()
+    use_safe_checkpoint_loading()
     _runner(tmp_path, 5, resume=True).train()     # resumes from iter_2, cleans the .part
     files = os.listdir(tmp_path)
     assert 'iter_5.pth' in files and 'iter_2.pth' not in files
@@ -77,7 +77,7 @@ def test_kill_while_saving_keeps_the_last_complete_checkpoint(tmp_path, monkeypa
 
 
 def test_non_finite_loss_stops_before_a_poisoned_checkpoint(tmp_path):
-    allow_mmengine_checkpoint_types()
+    use_safe_checkpoint_loading()
     # SGD at lr 10 on (w x - 3)^2 diverges: |w| grows ~100x per step until it overflows.
     with pytest.raises(NonFiniteTrainingError, match=r'iteration \d+: non-finite .*loss.*'
                                                      r'Last good checkpoint: .*iter_\d+\.pth'):

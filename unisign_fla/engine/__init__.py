@@ -3,7 +3,7 @@ set-up, a training loop that resumes exactly without reloading data, guards agai
 non-finite training, reading back logged scalars."""
 from .atomic_checkpoint_hook import AtomicCheckpointHook
 from .bad_sample_hook import BadSampleHook, TooManyBadSamplesError
-from .checkpoint import (allow_mmengine_checkpoint_types, load_checkpoint_state_dict,
+from .checkpoint import (use_safe_checkpoint_loading, load_checkpoint_state_dict,
                          load_model_weights)
 from .distributed import prepare_cpu_distributed
 from .iteration_seed_hook import IterationSeedHook
@@ -13,7 +13,7 @@ from .run_config import load_run_config
 from .safe_checkpoint_hook import WeightsOnlyCheckpointHook
 from .training_log import logged_scalars
 
-__all__ = ['allow_mmengine_checkpoint_types', 'load_checkpoint_state_dict', 'load_model_weights',
+__all__ = ['use_safe_checkpoint_loading', 'load_checkpoint_state_dict', 'load_model_weights',
            'prepare_cpu_distributed', 'load_run_config', 'ResumableIterBasedTrainLoop',
            'WeightsOnlyCheckpointHook', 'logged_scalars', 'AtomicCheckpointHook',
            'BadSampleHook', 'TooManyBadSamplesError', 'IterationSeedHook', 'NonFiniteGuardHook',

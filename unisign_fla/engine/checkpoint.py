@@ -4,7 +4,7 @@ formats/torch_checkpoint.py reads ``torch.save`` files without torch's unpickler
 checkpoint may hold (tensors, state dicts, numbers, strings, numeric numpy data) does not depend
 on the torch version or on ``TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD``, which makes ``torch.load``
 unpickle without restriction wherever ``weights_only`` is left unset, as mmengine leaves it.
-``allow_mmengine_checkpoint_types`` sends mmengine's own loads (``--resume``, ``load_from``,
+``use_safe_checkpoint_loading`` sends mmengine's own loads (``--resume``, ``load_from``,
 ``Pretrained`` initialisers) through the same reader. mmengine's logging buffers are removed
 from checkpoints by ``WeightsOnlyCheckpointHook``, since no weights-only reader admits them.
 """
@@ -29,7 +29,7 @@ def load_from_remote_refused(filename: str, map_location=None) -> dict:
                      f'and pass its path')
 
 
-def allow_mmengine_checkpoint_types() -> None:
+def use_safe_checkpoint_loading() -> None:
     """Make every checkpoint mmengine's Runner loads (resume, ``load_from``, initialisers) go
     through ``load_checkpoint``, whatever the environment says; remote ones are refused."""
     for prefix in list(CheckpointLoader._schemes):

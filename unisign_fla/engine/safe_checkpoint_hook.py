@@ -1,7 +1,8 @@
-"""Keep mmengine checkpoints loadable with ``torch.load(weights_only=True)``.
+"""Keep mmengine checkpoints loadable by the toolkit's weights-only reader
+(formats/torch_checkpoint.py).
 
 mmengine stores its logging buffers (``HistoryBuffer``) in checkpoints; they pickle bound methods
-through ``getattr``, which the safe loader rightly refuses and which must never be allow-listed.
+through ``getattr``, which the reader rightly refuses and which must never be allow-listed.
 The buffers only smooth logged values, so we drop them before saving: resuming then restarts the
 smoothing windows and nothing else.
 """
