@@ -17,8 +17,7 @@ import os.path as osp
 from mmengine.config import DictAction
 from mmengine.runner import Runner
 
-from unisign_fla.engine import (use_safe_checkpoint_loading, load_model_weights,
-                                load_run_config, prepare_cpu_distributed)
+from unisign_fla.engine import load_model_weights, load_run_config, prepare_cpu_distributed
 
 
 def parse_args(argv=None):
@@ -47,7 +46,6 @@ def main(argv=None):
     evaluators = cfg.test_evaluator if isinstance(cfg.test_evaluator, list) else [cfg.test_evaluator]
     for evaluator in evaluators:
         evaluator['output_dir'] = out_dir
-    use_safe_checkpoint_loading()
     prepare_cpu_distributed(cfg)
     runner = Runner.from_cfg(cfg)
     model = runner.model.module if hasattr(runner.model, 'module') else runner.model

@@ -10,8 +10,7 @@ import torch
 from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
-from unisign_fla.engine import (use_safe_checkpoint_loading, load_run_config,
-                                prepare_cpu_distributed)
+from unisign_fla.engine import load_run_config, prepare_cpu_distributed
 
 
 def parse_args(argv=None):
@@ -50,7 +49,6 @@ def build_config(args) -> Config:
 def main(argv=None):
     args = parse_args(argv)
     cfg = build_config(args)
-    use_safe_checkpoint_loading()
     prepare_cpu_distributed(cfg)
     runner = Runner.from_cfg(cfg)
     runner.train()

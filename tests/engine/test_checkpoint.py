@@ -1,6 +1,8 @@
 """Every checkpoint the toolkit or mmengine's Runner opens is read weights-only by our reader,
 whatever the environment says."""
 import os
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -56,7 +58,7 @@ def test_why_torch_load_is_not_enough(malicious):
 
 
 def test_our_loader_and_mmengines_refuse_the_payload(malicious):
-    use_safe_checkpoint_loading()                 # as tools/train.py and tools/test.py do
+    use_safe_checkpoint_loading()                 # as importing unisign_fla.engine does
     runner = Runner(model=_Weight(), work_dir=str(malicious.parent / 'work'))
     loads = [lambda: load_checkpoint(str(malicious)),
              lambda: load_checkpoint_state_dict(str(malicious)),        # tools/test.py
@@ -67,6 +69,18 @@ def test_our_loader_and_mmengines_refuse_the_payload(malicious):
         with pytest.raises(UnsafePickleError, match=r'evil.pth: refuses to load (posix|os)'
                                                     r'\.system'):
             load()
+    assert not (malicious.parent / 'PWNED').exists()
+
+
+def test_importing_the_engine_is_enough_for_mmengine_loads(malicious):
+    """A user script that builds its own Runner from a toolkit config imports unisign_fla.engine
+    (the registry imports it for the config's hooks): that alone routes mmengine's loads."""
+    script = ('import unisign_fla.engine\n'
+              'from mmengine.runner.checkpoint import _load_checkpoint\n'
+              f'_load_checkpoint({str(malicious)!r}, map_location="cpu")\n')
+    result = subprocess.run([sys.executable, '-c', script], capture_output=True, text=True)
+    assert result.returncode != 0 and 'UnsafePickleError' in result.stderr
+    assert 'refuses to load' in result.stderr
     assert not (malicious.parent / 'PWNED').exists()
 
 

@@ -18,3 +18,7 @@ __all__ = ['use_safe_checkpoint_loading', 'load_checkpoint_state_dict', 'load_mo
            'WeightsOnlyCheckpointHook', 'logged_scalars', 'AtomicCheckpointHook',
            'BadSampleHook', 'TooManyBadSamplesError', 'IterationSeedHook', 'NonFiniteGuardHook',
            'NonFiniteTrainingError']
+
+# Any checkpoint mmengine loads in a process that uses the toolkit (resume, load_from,
+# initialisers) goes through the toolkit's weights-only reader, whatever the environment says.
+use_safe_checkpoint_loading()

@@ -54,8 +54,8 @@ class MMPoseBackend(PoseBackend):
                 raise FileNotFoundError(f'mmpose {label} file not found: {path}')
         if batch_size < 1:
             raise ValueError(f'batch_size must be >= 1, got {batch_size}')
-        # mmpose's own loader calls torch.load, which refuses the numpy arrays in mmpose
-        # checkpoints' meta under weights_only=True: the weights are loaded here instead.
+        # mmpose's own loader would unpickle the checkpoint with torch.load: the weights are
+        # read here by the toolkit's weights-only reader instead (docs/security.md).
         self.model = init_model(config, None, device=device)
         num_keypoints = self.model.dataset_meta.get('num_keypoints')
         if num_keypoints != NUM_KEYPOINTS:
