@@ -2,5 +2,6 @@
 from .pose_encoder import PoseEncoder
 from .prior_guided_fusion import PriorGuidedFusion
 from .rgb_backbone import HandCropBackbone
+from .unisign_pose_encoder import UniSignPoseEncoder
 
-__all__ = ['PoseEncoder', 'PriorGuidedFusion', 'HandCropBackbone']
+__all__ = ['PoseEncoder', 'PriorGuidedFusion', 'HandCropBackbone', 'UniSignPoseEncoder']
