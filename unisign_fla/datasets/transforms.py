@@ -11,6 +11,7 @@ from unisign_fla.keypoints import UNISIGN_PARTS
 from unisign_fla.registry import TRANSFORMS
 
 from .normalization import normalize_unisign
+from .unisign_squashed_normalization import normalize_unisign_squashed
 
 HANDS = ('left_hand', 'right_hand')
 NUM_BODY_JOINTS = UNISIGN_PARTS['body'].num_joints
@@ -36,13 +37,28 @@ class LoadShardSample:
 
 @TRANSFORMS.register_module()
 class NormalizeKeypoints:
-    """Uni-Sign normalisation with the aspect ratio kept (see ``normalize_unisign``)."""
+    """Pixels -> the encoder's input.
 
-    def __init__(self, score_threshold: float = 0.3):
-        self.score_threshold = score_threshold
+    ``mode='aspect'`` (default): Uni-Sign's normalisation with the aspect ratio kept
+    (``normalize_unisign``). ``mode='uni_sign'``: exactly Uni-Sign's, x / W and y / H from the
+    frame size in the sample's meta (``normalize_unisign_squashed``), which Uni-Sign's
+    checkpoints (``UniSignPoseEncoder``) need.
+    """
+
+    MODES = ('aspect', 'uni_sign')
+
+    def __init__(self, score_threshold: float = 0.3, mode: str = 'aspect'):
+        if mode not in self.MODES:
+            raise ValueError(f'NormalizeKeypoints: mode={mode!r}, expected one of {self.MODES}')
+        self.score_threshold, self.mode = score_threshold, mode
 
     def __call__(self, results: dict) -> dict:
-        results['keypoints'] = normalize_unisign(results['pose'], self.score_threshold)
+        if self.mode == 'uni_sign':
+            meta = results['meta']
+            results['keypoints'] = normalize_unisign_squashed(
+                results['pose'], meta['width'], meta['height'], self.score_threshold)
+        else:
+            results['keypoints'] = normalize_unisign(results['pose'], self.score_threshold)
         return results
 
 
