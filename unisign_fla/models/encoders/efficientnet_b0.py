@@ -5,7 +5,7 @@ classifier dropped). This module computes the same function in plain torch, so t
 can be loaded without torchvision; its ``state_dict`` keys are torchvision's ``features`` keys
 (``0.0.weight``, ``0.1.running_mean``, ``1.0.block.0.0.weight``, ``1.0.block.1.fc1.weight``, ...,
 ``8.1.bias``), so Uni-Sign's ``rgb_support_backbone.0.<key>`` tensors load as they are with the
-prefix removed (``unisign_rgb_keys`` in ``unisign_pgf.py`` does that).
+prefix removed (``split_unisign_rgb_state`` in ``unisign_pgf.py`` does that).
 
 Layout (index: what): 0 stem 3x3/2 conv-BN-SiLU to 32; 1-7 stages of MBConv blocks
 (expand 1x1, depthwise kxk, squeeze-excitation, project 1x1); 8 head 1x1 conv-BN-SiLU to 1280.
