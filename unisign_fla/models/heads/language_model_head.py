@@ -102,6 +102,9 @@ class LanguageModelHead(nn.Module):
             ``target_modules``...); the base LM is then frozen.
         freeze_lm: train the adapter only.
         prompt: default task prompt (``prompts=None`` in ``loss``/``predict``).
+        prompt_eos: append the tokenizer's EOS to every prompt, as Uni-Sign does.
+        adapter: ``'mlp'`` (Linear-GELU-Linear) or ``None``: the visual tokens go into the LM
+            as they are (Uni-Sign's ``pose_proj`` already has the LM's width).
         label_smoothing, max_target_length, length_penalty: loss and generation settings.
         dtype: ``torch`` dtype name for the LM weights (e.g. ``'bfloat16'``); default float32.
     """
@@ -110,7 +113,8 @@ class LanguageModelHead(nn.Module):
                  kind: str | None = None, lora: dict | None = None, freeze_lm: bool = False,
                  prompt: str = 'Translate sign language video to English: ',
                  label_smoothing: float = 0.2, max_target_length: int = 128,
-                 length_penalty: float = 1.0, dtype: str | None = None):
+                 length_penalty: float = 1.0, dtype: str | None = None,
+                 prompt_eos: bool = False, adapter: str | None = 'mlp'):
         super().__init__()
         if lora is not None and freeze_lm:
             raise ValueError('lora and freeze_lm=True are exclusive: LoRA already freezes the LM')
@@ -121,11 +125,17 @@ class LanguageModelHead(nn.Module):
         self.default_decoder_start = configured_decoder_start(lm) if self.kind == 'seq2seq' else None
         lm.generation_config = GenerationConfig(eos_token_id=self.ids['eos'],
                                                 pad_token_id=self.ids['pad'])
-        self.prompt, self.label_smoothing = prompt, label_smoothing
+        self.prompt, self.prompt_eos, self.label_smoothing = prompt, prompt_eos, label_smoothing
         self.max_target_length, self.length_penalty = max_target_length, length_penalty
         width = lm.get_input_embeddings().embedding_dim
-        self.adapter = nn.Sequential(nn.Linear(in_channels, width), nn.GELU(),
-                                     nn.Linear(width, width))
+        if adapter == 'mlp':
+            self.adapter = nn.Sequential(nn.Linear(in_channels, width), nn.GELU(),
+                                         nn.Linear(width, width))
+        elif adapter is None and in_channels == width:
+            self.adapter = nn.Identity()
+        else:
+            raise ValueError(f'adapter={adapter!r}: expected \'mlp\', or None when the visual '
+                             f'tokens have the LM\'s width ({in_channels} != {width})')
         if lora is not None:
             lm = wrap_with_lora(lm, lora, self.name)
         elif freeze_lm:
@@ -143,12 +153,19 @@ class LanguageModelHead(nn.Module):
         tokens = [self.adapter(v).to(dtype) for v in valid_visual_tokens(visual, visual_mask)]
         prompt_ids = tokenize_texts(self.tokenizer,
                                     resolve_prompts(prompts, self.prompt, len(tokens)))
+        if self.prompt_eos:
+            prompt_ids = [ids + [self.ids['eos']] for ids in prompt_ids]
         prompt_embeds = self._embed_ids(prompt_ids, visual.device)
         if self.kind == 'seq2seq':
             return [[p, v] for p, v in zip(prompt_embeds, tokens)]
         bos = self.tokenizer.bos_token_id
         starts = self._embed_ids([[bos] if bos is not None else []] * len(tokens), visual.device)
         return [[s, v, p] for s, v, p in zip(starts, tokens, prompt_embeds)]
+
+    def encoder_inputs(self, visual: Tensor, visual_mask: Tensor,
+                       prompts: list[str] | None = None) -> tuple[Tensor, Tensor]:
+        """A seq2seq LM's encoder input: embeddings ``[P; V]`` (B, L, D) and mask (B, L)."""
+        return pack_segments(self._context(visual, visual_mask, prompts))
 
     def _decoder_starts(self, languages: list[str | None] | None, batch_size: int) -> list[int]:
         return decoder_start_ids(self.tokenizer, languages, batch_size,
@@ -163,11 +180,10 @@ class LanguageModelHead(nn.Module):
         """
         if len(targets) != visual.shape[0]:
             raise ValueError(f'targets: expected {visual.shape[0]} texts, got {len(targets)}')
-        context = self._context(visual, visual_mask, prompts)
         target_ids = encode_targets(self.tokenizer, targets, self.max_target_length)
         labels = pad_ids(target_ids, device=visual.device)
         if self.kind == 'seq2seq':
-            embeds, mask = pack_segments(context)
+            embeds, mask = self.encoder_inputs(visual, visual_mask, prompts)
             decoder_inputs = teacher_forcing_inputs(
                 labels, self._decoder_starts(languages, len(targets)), self.ids['pad'])
             logits = self.lm(inputs_embeds=embeds, attention_mask=mask,
@@ -175,7 +191,8 @@ class LanguageModelHead(nn.Module):
             return dict(loss=label_smoothed_loss(logits, labels, self.label_smoothing))
         # Causal: left-pad the context so every target starts at the same index, right-pad the
         # targets; positions count real tokens only, so padding never shifts them.
-        context_embeds, context_mask = pack_segments(context, left=True)
+        context_embeds, context_mask = pack_segments(self._context(visual, visual_mask, prompts),
+                                                     left=True)
         target_embeds = self._embed_ids(target_ids, visual.device)
         target_part, target_mask = pack_segments([[t] for t in target_embeds])
         embeds = torch.cat([context_embeds, target_part], dim=1)
