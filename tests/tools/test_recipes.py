@@ -12,7 +12,7 @@ import torch
 from mmengine.config import Config
 
 from tests.conftest import write_shard_set
-from tests.models.heads.lm_families import save_family
+from tests.models.heads.lm_families import TINY, save_family
 from unisign_fla.engine import logged_scalars
 from unisign_fla.lm import build_small_lm, train_tokenizer
 
@@ -87,6 +87,8 @@ def size_options(cfg):
         options += TINY_RGB
     if cfg.model.head.type == 'LightTranslator':
         options += TINY_LIGHT_T
+    if cfg.model.head.get('adapter', 'mlp') is None:   # tokens enter the LM at its width
+        options.append(f'model.encoder.out_channels={TINY["hidden"]}')
     if cfg.model.head.get('dtype'):
         options.append('model.head.dtype=None')
     for key in ('encoder_checkpoint', 'init_checkpoint'):

@@ -7,11 +7,14 @@ right hands share one module, which its state dict stores twice: we keep one cop
 that both are equal. ``fusion_pose_rgb_linear`` is never used by Uni-Sign's forward pass and is
 dropped. Released checkpoints may be bf16; floating tensors are upcast to float32.
 """
+import os
 import re
 from dataclasses import dataclass, field
 from typing import Callable, Dict, List, Tuple
 
 import torch
+
+from unisign_fla.engine.checkpoint import load_checkpoint
 
 PARTS = {'body': 'body', 'left': 'hand', 'right': 'hand', 'face_all': 'face'}
 _PART = '(body|left|right|face_all)'
@@ -76,9 +79,9 @@ def convert_unisign_state_dict(state: Dict[str, torch.Tensor], name: str = 'chec
     report = ConversionReport()
     rgb = sorted(k for k in state if k.startswith(RGB_PREFIXES))
     if rgb:
-        raise ValueError(f'{name}: has {len(rgb)} weights of Uni-Sign\'s RGB branch '
-                         f'({", ".join(rgb[:4])}, ...); only the pose-only model converts so '
-                         f'far: drop the RGB branch\'s keys to convert its pose-only part')
+        raise ValueError(f'{name}: an RGB-pose checkpoint ({len(rgb)} weights of Uni-Sign\'s '
+                         f'RGB branch: {", ".join(rgb[:4])}, ...); only pose-only checkpoints '
+                         f'convert so far')
     unknown = sorted(k for k in state if not k.startswith(DROPPED_PREFIXES)
                      and target_key(k) is None)
     if unknown:
@@ -103,3 +106,16 @@ def convert_unisign_state_dict(state: Dict[str, torch.Tensor], name: str = 'chec
         out[new], sources[new] = tensor, key
         report.converted += 1
     return out, report
+
+
+def convert_unisign_checkpoint(src: str, out: str) -> ConversionReport:
+    """Read ``src`` with the weights-only loader, convert it, write an mmengine-style checkpoint
+    ``{'state_dict': ..., 'meta': ...}`` that ``tools/test.py`` loads strictly with
+    ``configs/unisign/unisign_pose_slt.py``."""
+    state = unisign_state_dict(load_checkpoint(src), src)
+    converted, report = convert_unisign_state_dict(state, src)
+    meta = dict(converted_from='uni_sign', source=os.path.basename(src),
+                dropped=report.dropped, deduplicated=report.deduplicated)
+    os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
+    torch.save({'state_dict': converted, 'meta': meta}, out)
+    return report

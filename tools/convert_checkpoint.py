@@ -1,0 +1,38 @@
+"""Convert another toolkit's checkpoint into one this toolkit's configs load.
+
+    python tools/convert_checkpoint.py unisign csl_daily_pose_slt.pth --out work_dirs/unisign.pth
+    python tools/test.py configs/unisign/unisign_pose_slt.py work_dirs/unisign.pth
+
+``unisign``: a Uni-Sign checkpoint (``{'model': state_dict}``, pose-only) for
+``configs/unisign/unisign_pose_slt.py``; the key mapping is in docs/encoder.md.
+"""
+import argparse
+
+from unisign_fla.models.unisign_conversion import convert_unisign_checkpoint
+
+CONVERTERS = {'unisign': convert_unisign_checkpoint}
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    parser.add_argument('source', choices=sorted(CONVERTERS), help='whose checkpoint it is')
+    parser.add_argument('checkpoint', help='the checkpoint to convert')
+    parser.add_argument('--out', required=True, help='where the converted checkpoint goes')
+    return parser.parse_args(argv)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    try:
+        report = CONVERTERS[args.source](args.checkpoint, args.out)
+    except (ValueError, FileNotFoundError) as error:
+        raise SystemExit(f'error: {error}') from error
+    print(f'{args.checkpoint}: converted {report.converted} tensors '
+          f'({report.upcast} upcast to float32); merged {len(report.deduplicated)} copies of '
+          f'weights Uni-Sign shares between the hands; dropped {len(report.dropped)} unused '
+          f'({", ".join(report.dropped) or "none"}) -> {args.out}')
+    return report
+
+
+if __name__ == '__main__':
+    main()
