@@ -22,6 +22,14 @@ from .unisign_stgcn import GRAPH_NODES, UNISIGN_GRAPH_EDGES, STGCNBlock, distanc
 BRANCH_OF_PART = {'body': 'body', 'left_hand': 'hand', 'right_hand': 'hand', 'face': 'face'}
 
 
+def _init_linear(module: nn.Module) -> None:
+    """Uni-Sign's initialisation of the pose encoder's linear layers (truncated normal, std 0.02,
+    zero bias), so that training from scratch starts where Uni-Sign's does."""
+    if isinstance(module, nn.Linear):
+        nn.init.trunc_normal_(module.weight, std=0.02)
+        nn.init.zeros_(module.bias)
+
+
 class UniSignPartBranch(nn.Module):
     """Linear embedding of (x, y, score), spatial blocks (no temporal kernel), temporal blocks."""
 
@@ -87,6 +95,7 @@ class UniSignPoseEncoder(nn.Module):
         self.pose_proj = nn.Linear(len(PART_ORDER) * width, out_channels)
         self.out_channels = out_channels
         self.part_slices, self.context_joint = part_slices(), context_joints()
+        self.apply(_init_linear)   # before the RGB fusion, which keeps its own initialisation
         self.rgb_fusion = MODELS.build(rgb) if rgb is not None else None
 
     def forward(self, keypoints: torch.Tensor, mask: torch.Tensor, **rgb_inputs
