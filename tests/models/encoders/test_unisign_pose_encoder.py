@@ -46,3 +46,19 @@ def test_rgb_hook_sees_each_hand_before_the_wrist_feature():
     assert hooked.rgb_fusion.calls == [('left', (2, 16, 6, 21), ['crops']),
                                        ('right', (2, 16, 6, 21), ['crops'])]
     assert not torch.allclose(moved, tokens)
+
+
+def test_batches_pad_by_repeating_the_last_frame():
+    """As Uni-Sign's collate pads: a short clip in a batch sees copies of its last frame."""
+    torch.manual_seed(0)
+    encoder = UniSignPoseEncoder(spatial_channels=(8, 16), temporal_layers=1,
+                                 out_channels=12).eval()
+    short, long = torch.randn(4, 69, 3), torch.randn(7, 69, 3)
+    batch = torch.zeros(2, 7, 69, 3)
+    batch[0, :4], batch[1] = short, long
+    mask = torch.tensor([[True] * 4 + [False] * 3, [True] * 7])
+    tokens, _ = encoder(batch, mask)
+    repeated = torch.cat([short, short[-1:].expand(3, 69, 3)])[None]
+    alone, _ = encoder(repeated, torch.ones(1, 7, dtype=torch.bool))
+    torch.testing.assert_close(tokens[0], alone[0])
+    torch.testing.assert_close(tokens[1:], encoder(long[None], mask[1:])[0])

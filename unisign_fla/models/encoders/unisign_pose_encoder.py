@@ -30,6 +30,14 @@ def _init_linear(module: nn.Module) -> None:
         nn.init.zeros_(module.bias)
 
 
+def repeat_last_frame(keypoints: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    """(B, T, ...) with each clip's frames after its last real one replaced by that frame."""
+    last = (mask.long().sum(dim=1) - 1).clamp(min=0)
+    rows = torch.minimum(torch.arange(mask.shape[1], device=mask.device)[None], last[:, None])
+    index = rows.view(*rows.shape, *[1] * (keypoints.dim() - 2)).expand_as(keypoints)
+    return keypoints.gather(1, index)
+
+
 class UniSignPartBranch(nn.Module):
     """Linear embedding of (x, y, score), spatial blocks (no temporal kernel), temporal blocks."""
 
@@ -100,11 +108,14 @@ class UniSignPoseEncoder(nn.Module):
 
     def forward(self, keypoints: torch.Tensor, mask: torch.Tensor, **rgb_inputs
                 ) -> Tuple[torch.Tensor, torch.Tensor]:
-        """keypoints (B, T, 69, 3), mask (B, T) True on real frames -> tokens (B, T, C), mask.
+        """keypoints (B, T, 69, 3), mask (B, T) True on a prefix of real frames -> tokens
+        (B, T, C), mask.
 
-        Padded frames go through the temporal convolutions like real ones (Uni-Sign pads by
-        repeating the last frame); only batch size 1 or unpadded batches match it exactly.
+        Padded frames become copies of the clip's last real frame, as Uni-Sign pads its batches;
+        they go through the temporal convolutions like real ones, so a clip's tokens depend on
+        the batch it is in, as in Uni-Sign (batch size 1: the clip alone).
         """
+        keypoints = repeat_last_frame(keypoints, mask)
         body = None
         features = []
         for name in PART_ORDER:
