@@ -29,14 +29,18 @@ def damaged_split(shard_set):
     return index
 
 
-def test_training_set_skips_a_bad_clip_and_collate_lists_it(damaged_split):
+def test_training_set_replaces_a_bad_clip_and_collate_lists_it(damaged_split):
     dataset = SignShardDataset(str(damaged_split), pipeline=PIPELINE)
     assert dataset.bad_samples == 'skip'
     batch = sign_collate([dataset[i] for i in range(4)])
-    assert [s['id'] for s in batch['data_samples']] == ['clip0', 'clip1', 'clip3']
-    assert len(batch['inputs']['keypoints']) == 3
+    # clip2 is replaced by the next clip: the batch keeps its size.
+    assert [s['id'] for s in batch['data_samples']] == ['clip0', 'clip1', 'clip3', 'clip3']
+    assert len(batch['inputs']['keypoints']) == 4
     [record] = batch['skipped']
     assert record['id'] == 'clip2' and 'ShardFormatError' in record['reason']
+    alone = sign_collate([dataset[2]])        # a batch of one bad clip still trains
+    assert [s['id'] for s in alone['data_samples']] == ['clip3']
+    assert [r['id'] for r in alone['skipped']] == ['clip2']
 
 
 def test_evaluation_set_fails_naming_shard_and_clip(damaged_split):
@@ -48,9 +52,13 @@ def test_evaluation_set_fails_naming_shard_and_clip(damaged_split):
         SignShardDataset(str(damaged_split), pipeline=PIPELINE, bad_samples='ignore')
 
 
-def test_a_batch_of_only_bad_clips_is_a_clear_error():
-    with pytest.raises(ValueError, match='every clip of a batch failed'):
-        sign_collate([{'skipped': {'id': 'a', 'reason': 'r'}}])
+def test_a_stretch_of_bad_clips_is_a_clear_error(shard_set):
+    index = shard_set('train', RECORDS)
+    for record in RECORDS:
+        _corrupt_pose(index, record['id'])
+    dataset = SignShardDataset(str(index), pipeline=PIPELINE)
+    with pytest.raises(ValueError, match=r'16 consecutive clips failed to load.*clip'):
+        dataset[0]
 
 
 def _runner(dataset_size, world_size=1):

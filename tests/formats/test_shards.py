@@ -331,3 +331,17 @@ def test_unreadable_meta_without_checksums_is_a_shard_format_error(written):
     problems = validate_shard(str(out / 'toy-dev-000000.tar'))
     assert len(problems) == 1 and problems[0].count("sample 's0'") == 1
     assert "sample 's0': member 'meta.json': not a JSON object" in problems[0]
+
+
+def test_a_current_index_without_checksums_is_refused(written):
+    """Dropping the CRC from a format-2 entry must not switch the loader's check off."""
+    out, _ = written
+    path = out / 'toy-dev-000000.json'
+    index = json.loads(path.read_text())
+    index['samples'][1]['members']['pose.npy'] = index['samples'][1]['members']['pose.npy'][:2]
+    path.write_text(json.dumps(index))
+    with pytest.raises(ShardFormatError, match=r'toy-dev-000000\.json: samples\[1\] is '
+                                               r'malformed .*\[offset, size, crc32\]'):
+        load_split_index(str(out))
+    problems = validate_shard(str(out / 'toy-dev-000000.tar'))
+    assert any('malformed shard index' in p for p in problems)

@@ -6,7 +6,7 @@ import subprocess
 import sys
 import time
 
-from .test_train_and_test import STAGE1, _stage1_args, train_tool
+from .test_train_and_test import _stage1_args, train_tool
 from .conftest import REPO, read_losses
 
 MAX_ITERS = 8

@@ -2,10 +2,11 @@
 
 A training set of a million downloaded clips may hold a few damaged ones; ending a two-day run
 for one of them is wrong, and training on fewer clips without a word is wrong too. With ``skip``,
-a clip whose loading fails with a data error (a corrupt or unreadable shard member) comes out as
-a record of its id and the reason; ``sign_collate`` takes it out of its batch and lists it under
-``batch['skipped']``, and ``unisign_fla.engine.BadSampleHook`` logs each one and stops the run
-when more than a set share of the data is bad. Evaluation uses ``fail``: a test set scored
+a clip whose loading fails with a data error (a damaged shard member, a missing shard file) is
+replaced by the next clip of the data set, so batches keep their size (a batch of one bad clip
+must not end the run); the replaced clip's id and the reason travel with the replacement,
+``sign_collate`` lists them under ``batch['skipped']``, and ``unisign_fla.engine.BadSampleHook``
+logs each one and stops the run when more than a set share of the data is bad. Evaluation uses ``fail``: a test set scored
 without some of its clips is not comparable with published results.
 """
 from typing import Optional
@@ -13,8 +14,11 @@ from typing import Optional
 from unisign_fla.formats.shard_index import ShardFormatError
 
 POLICIES = ('fail', 'skip')
-# Failures that belong to the data, not the code: a bug in a transform must still stop the run.
-DATA_ERRORS = (ShardFormatError, OSError)
+# Failures that belong to the data, not the code or the machine: a bug in a transform, or a
+# transient I/O error (too many open files, a network file system hiccup), must still stop the run.
+DATA_ERRORS = (ShardFormatError, FileNotFoundError)
+# Consecutive bad clips tried before giving up: more means a damaged stretch of shards.
+MAX_REPLACEMENTS = 16
 
 
 def resolve_policy(policy: Optional[str], test_mode: bool) -> str:
@@ -26,10 +30,6 @@ def resolve_policy(policy: Optional[str], test_mode: bool) -> str:
     return policy
 
 
-def skipped_sample(sample_id: str, error: Exception) -> dict:
-    """What the data set returns for a clip it skips."""
-    return {'skipped': {'id': sample_id, 'reason': f'{type(error).__name__}: {error}'}}
-
-
-def is_skipped(item: dict) -> bool:
-    return 'skipped' in item and 'inputs' not in item
+def skipped_record(sample_id: str, error: Exception) -> dict:
+    """What travels with the replacement of a skipped clip."""
+    return {'id': sample_id, 'reason': f'{type(error).__name__}: {error}'}

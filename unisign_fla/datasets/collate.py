@@ -5,8 +5,6 @@ import torch
 
 from unisign_fla.registry import FUNCTIONS
 
-from .bad_samples import is_skipped
-
 HANDS = ('left_hand', 'right_hand')
 
 
@@ -20,12 +18,9 @@ def sign_collate(batch: List[dict]) -> dict:
     hand) and ``inputs['crop_boxes']`` (N, 4), so an RGB branch can process them in one pass.
     When the hands carry ``joints`` (``ScoreAwareCropSampling``), ``inputs['crop_joints']``
     (N, 21, 2) holds each crop's hand joints in [0, 1] of the crop. A hand may have no crops.
-    Clips the data set skipped (bad_samples.py) are left out and listed in ``'skipped'``.
+    Clips the data set skipped and replaced (bad_samples.py) are listed in ``'skipped'``.
     """
-    skipped = [item['skipped'] for item in batch if is_skipped(item)]
-    batch = [item for item in batch if not is_skipped(item)]
-    if not batch:
-        raise ValueError(f'every clip of a batch failed to load: {skipped}')
+    skipped = [record for item in batch for record in item.get('skipped', ())]
     lengths = [len(item['inputs']['keypoints']) for item in batch]
     first = batch[0]['inputs']['keypoints']
     keypoints = first.new_zeros((len(batch), max(lengths)) + tuple(first.shape[1:]))

@@ -13,7 +13,7 @@ from unisign_fla.formats.manifest import target_of
 from unisign_fla.formats.shard_index import load_split_index
 from unisign_fla.registry import DATASETS
 
-from .bad_samples import DATA_ERRORS, resolve_policy, skipped_sample
+from .bad_samples import DATA_ERRORS, MAX_REPLACEMENTS, resolve_policy, skipped_record
 from .sample_randomness import seeded_randomness
 
 TASKS = ('slt', 'cslr', 'islr')
@@ -42,14 +42,25 @@ class SignShardDataset(BaseDataset):
         super().__init__(ann_file=ann_file, **kwargs)
 
     def __getitem__(self, idx: int) -> dict:
-        """The packed clip; its random augmentations are seeded by the sampler's draw."""
+        """The packed clip; its random augmentations are seeded by the sampler's draw. With
+        ``bad_samples='skip'`` a clip that fails to load is replaced by the next one, which
+        carries the skipped clips under ``'skipped'`` (bad_samples.py)."""
+        skipped = []
         with seeded_randomness(idx):
-            try:
-                return super().__getitem__(idx)
-            except DATA_ERRORS as error:
-                if self.bad_samples == 'fail':
-                    raise
-                return skipped_sample(self.get_data_info(idx)['id'], error)
+            for index in range(int(idx), int(idx) + MAX_REPLACEMENTS):
+                index %= len(self)
+                try:
+                    item = super().__getitem__(index)
+                except DATA_ERRORS as error:
+                    if self.bad_samples == 'fail':
+                        raise
+                    skipped.append(skipped_record(self.get_data_info(index)['id'], error))
+                    continue
+                if skipped:
+                    item['skipped'] = skipped
+                return item
+        raise ValueError(f'{self.ann_file}: {MAX_REPLACEMENTS} consecutive clips failed to load, '
+                         f'the last: {skipped[-1]["id"]!r}: {skipped[-1]["reason"]}')
 
     def load_data_list(self) -> List[dict]:
         if not osp.exists(self.ann_file):

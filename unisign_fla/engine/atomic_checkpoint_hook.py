@@ -22,9 +22,16 @@ PARTIAL_SUFFIX = '.part'
 
 
 def _replace_durably(source: str, target: str) -> None:
+    """Rename a flushed file over ``target``, and flush the folder so the rename survives a power
+    cut too."""
     with open(source, 'rb') as f:
         os.fsync(f.fileno())
     os.replace(source, target)
+    folder = os.open(osp.dirname(osp.abspath(target)), os.O_RDONLY)
+    try:
+        os.fsync(folder)
+    finally:
+        os.close(folder)
 
 
 @HOOKS.register_module()
@@ -33,7 +40,10 @@ class AtomicCheckpointHook(CheckpointHook):
     def before_train(self, runner) -> None:
         super().before_train(runner)
         if is_main_process() and isinstance(self.file_backend, LocalBackend):
-            for partial in glob.glob(osp.join(glob.escape(self.out_dir), '*' + PARTIAL_SUFFIX)):
+            leftovers = set(glob.glob(osp.join(glob.escape(self.out_dir), '*' + PARTIAL_SUFFIX)))
+            leftovers.update(glob.glob(osp.join(glob.escape(runner.work_dir),
+                                                'last_checkpoint' + PARTIAL_SUFFIX)))
+            for partial in sorted(leftovers):
                 runner.logger.warning(f'removing {partial}, left by an interrupted save')
                 os.remove(partial)
 

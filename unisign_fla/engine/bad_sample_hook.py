@@ -1,7 +1,7 @@
 """Counting the clips a training set skipped, and stopping when too many are bad.
 
-``SignShardDataset(bad_samples='skip')`` (the default for training sets) turns a clip that fails
-to load into a record of its id and the reason, which ``sign_collate`` lists in
+``SignShardDataset(bad_samples='skip')`` (the default for training sets) replaces a clip that
+fails to load by the next one and records its id and the reason, which ``sign_collate`` lists in
 ``batch['skipped']``. This hook takes that list out of the batch before the model sees it, logs
 each bad clip once with its reason, and stops the run when the bad clips exceed ``max_share`` of
 the training set: a few damaged clips deserve a warning, a damaged data set deserves a stop.

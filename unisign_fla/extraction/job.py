@@ -162,8 +162,10 @@ def estimate_pose(record: dict, clip: Clip, cfg: ExtractionConfig,
     if pose.shape != (clip.num_frames, NUM_KEYPOINTS, 3):
         raise RuntimeError(f'backend {backend.name!r} returned {pose.shape} for clip '
                            f'{record["id"]!r}, expected ({clip.num_frames}, {NUM_KEYPOINTS}, 3)')
-    problem = pose_problem(pose, clip.width, clip.height)
-    if problem:   # the loader would refuse the sample: fail the clip now, with the reason
+    # Checked as stored (float16: beyond 65504 a value becomes inf), so the loader, which would
+    # refuse the sample, never sees it: the clip fails now, with the reason.
+    problem = pose_problem(pose.astype(np.float16).astype(np.float32), clip.width, clip.height)
+    if problem:
         raise RuntimeError(f'backend {backend.name!r} returned unusable keypoints for clip '
                            f'{record["id"]!r}: {problem}')
     return pose

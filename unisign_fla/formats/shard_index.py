@@ -187,7 +187,8 @@ def load_split_index(path_or_dir: str, dataset: Optional[str] = None,
             try:
                 samples.append(ShardSample(
                     shard=tar_path, id=entry['id'], num_frames=int(entry['num_frames']),
-                    members={k: member_position(v) for k, v in entry['members'].items()},
+                    members={k: member_position(v, index['format'])
+                             for k, v in entry['members'].items()},
                     meta={k: entry[k] for k in INDEX_META_FIELDS if k in entry}))
             except (KeyError, TypeError, ValueError, IndexError, AttributeError) as e:
                 raise ShardFormatError(f'{json_path}: samples[{i}] is malformed ({e!r}); '
@@ -195,9 +196,12 @@ def load_split_index(path_or_dir: str, dataset: Optional[str] = None,
     return samples
 
 
-def member_position(value) -> Tuple[int, int, Optional[int]]:
-    """``(offset, size, crc32)`` from an index's ``[offset, size, crc32]`` (or version 1's
-    ``[offset, size]``, whose crc32 is None)."""
-    if len(value) not in (2, 3):
-        raise ValueError(f'member position {value!r} is not [offset, size, crc32]')
-    return int(value[0]), int(value[1]), int(value[2]) if len(value) == 3 else None
+def member_position(value, index_format: str) -> Tuple[int, int, Optional[int]]:
+    """``(offset, size, crc32)`` from an index's ``[offset, size, crc32]``, or version 1's
+    ``[offset, size]`` (crc32 None): a current index must carry the checksum, so the loader
+    always checks what it reads."""
+    expected = 3 if index_format == SHARD_FORMAT else 2
+    if not isinstance(value, list) or len(value) != expected:
+        raise ValueError(f'member position {value!r} is not '
+                         f'{"[offset, size, crc32]" if expected == 3 else "[offset, size]"}')
+    return int(value[0]), int(value[1]), int(value[2]) if expected == 3 else None
