@@ -3,8 +3,9 @@
     python tools/convert_checkpoint.py unisign csl_daily_pose_slt.pth --out work_dirs/unisign.pth
     python tools/test.py configs/unisign/unisign_pose_slt.py work_dirs/unisign.pth
 
-``unisign``: a Uni-Sign checkpoint (``{'model': state_dict}``, pose-only) for
-``configs/unisign/unisign_pose_slt.py``; the key mapping is in docs/encoder.md.
+``unisign``: a Uni-Sign checkpoint (``{'model': state_dict}``) for
+``configs/unisign/unisign_pose_slt.py`` (pose-only) or ``unisign_rgb_pose_slt.py`` (RGB-pose; the
+output says whether its PGF gate is closed for good); the key mapping is in docs/encoder.md.
 """
 import argparse
 
@@ -31,6 +32,11 @@ def main(argv=None):
           f'({report.upcast} upcast to float32); merged {len(report.deduplicated)} copies of '
           f'weights Uni-Sign shares between the hands; dropped {len(report.dropped)} unused '
           f'({", ".join(report.dropped) or "none"}) -> {args.out}')
+    if report.gate_closed is not None:
+        print(f'RGB branch: {report.rgb} tensors; PGF gate ' + (
+            'closed for good (fusion_gate.2 weight all zero, bias <= 0): the RGB branch changes '
+            'nothing, the pose-only model gives the same outputs' if report.gate_closed else
+            'open: the RGB branch changes the outputs (configs/unisign/unisign_rgb_pose_slt.py)'))
     return report
 
 

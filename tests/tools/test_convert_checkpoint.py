@@ -2,6 +2,7 @@
 import pytest
 import torch
 
+from tests.models.encoders.unisign_checkpoint import unisign_state_dict
 from unisign_fla.engine.checkpoint import load_checkpoint
 from unisign_fla.models.unisign_conversion import convert_unisign_state_dict, target_key
 
@@ -59,10 +60,33 @@ def test_refusals_name_the_keys(tmp_path):
     with pytest.raises(ValueError, match=r'1 keys are not part of Uni-Sign\'s model: '
                                          r'encoder.extra.weight'):
         convert_unisign_state_dict(unisign_keys(**{'encoder.extra.weight': torch.ones(1)}))
-    with pytest.raises(ValueError, match=r'an RGB-pose checkpoint \(1 weights of Uni-Sign\'s RGB '
-                                         r'branch: rgb_proj.weight, ...\); only pose-only'):
-        convert_unisign_state_dict(unisign_keys(**{'rgb_proj.weight': torch.ones(1)}))
     torch.save([1, 2], tmp_path / 'list.pth')
     with pytest.raises(SystemExit, match=r'list.pth: expected a Uni-Sign checkpoint'):
         load_tool('convert_checkpoint').main(['unisign', str(tmp_path / 'list.pth'),
                                               '--out', str(tmp_path / 'x.pth')])
+
+
+@pytest.mark.parametrize('closed', (False, True))
+def test_rgb_pose_checkpoint_converts_and_reports_its_gate(tmp_path, capsys, closed):
+    """The reference RGB-pose checkpoint (gate open), and a copy whose last gate convolution is
+    zeroed (gate closed for good: ReLU(tanh(0 + bias <= 0)) = 0)."""
+    state = dict(unisign_state_dict())
+    if closed:
+        state['fusion_gate.2.weight'] = torch.zeros_like(state['fusion_gate.2.weight'])
+        state['fusion_gate.2.bias'] = -state['fusion_gate.2.bias'].abs()
+    torch.save({'model': state}, tmp_path / 'rgb_pose.pth')
+    load_tool('convert_checkpoint').main(['unisign', str(tmp_path / 'rgb_pose.pth'),
+                                          '--out', str(tmp_path / 'ours.pth')])
+    printed = capsys.readouterr().out
+    assert ('PGF gate closed for good' in printed) == closed
+    assert ('PGF gate open' in printed) == (not closed)
+    checkpoint = load_checkpoint(str(tmp_path / 'ours.pth'))
+    assert checkpoint['meta']['pgf_gate_closed'] is closed
+    converted = checkpoint['state_dict']
+    assert torch.equal(converted['encoder.rgb_fusion.fusion.gate.2.weight'],
+                       state['fusion_gate.2.weight'])
+    assert torch.equal(converted['encoder.rgb_fusion.backbone.0.0.weight'],
+                       state['rgb_support_backbone.0.0.0.weight'])
+    assert torch.equal(converted['encoder.rgb_fusion.fusion.attention.to_q.weight'],
+                       state['fusion_pose_rgb_DA.to_q.weight'])
+    assert not any(k.startswith(('rgb_', 'fusion_')) for k in converted)

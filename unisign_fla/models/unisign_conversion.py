@@ -5,16 +5,21 @@ Every key of Uni-Sign's ``Uni_Sign`` module has exactly one destination, listed 
 error naming it, so a checkpoint of another layout is never half loaded. Uni-Sign's left and
 right hands share one module, which its state dict stores twice: we keep one copy after checking
 that both are equal. ``fusion_pose_rgb_linear`` is never used by Uni-Sign's forward pass and is
-dropped. Released checkpoints may be bf16; floating tensors are upcast to float32.
+dropped. Released checkpoints may be bf16; floating tensors are upcast to float32. An RGB-pose
+checkpoint's RGB branch goes to ``encoder.rgb_fusion`` (``UniSignRGBFusion``); whether its PGF gate
+is closed for good, which makes that branch change nothing, is reported.
 """
 import os
 import re
 from dataclasses import dataclass, field
-from typing import Callable, Dict, List, Tuple
+from typing import Callable, Dict, List, Optional, Tuple
 
 import torch
 
 from unisign_fla.engine.checkpoint import load_checkpoint
+from unisign_fla.models.encoders.unisign_pgf import (UNISIGN_BACKBONE_PREFIX,
+                                                     UNISIGN_FUSION_PREFIXES,
+                                                     UNISIGN_UNUSED_PREFIXES)
 
 PARTS = {'body': 'body', 'left': 'hand', 'right': 'hand', 'face_all': 'face'}
 _PART = '(body|left|right|face_all)'
@@ -22,9 +27,13 @@ _PART = '(body|left|right|face_all)'
 BLOCK_RENAMES = (('gcn.A', 'gcn.adjacency'), ('gcn.bn.', 'gcn.norm.'), ('tcn.0.', 'tcn.conv.'),
                  ('tcn.1.', 'tcn.norm.'), ('residual.0.', 'residual.conv.'),
                  ('residual.1.', 'residual.norm.'))
-# The pose-RGB fusion (PGF) of the RGB-pose checkpoints, not in the pose-only variant yet.
-RGB_PREFIXES = ('rgb_support_backbone.', 'rgb_proj.', 'fusion_pose_rgb_DA.', 'fusion_gate.')
-DROPPED_PREFIXES = ('fusion_pose_rgb_linear.',)
+# The RGB branch (EfficientNet-B0 and PGF) of the RGB-pose checkpoints.
+RGB_PREFIXES = (UNISIGN_BACKBONE_PREFIX,) + tuple(UNISIGN_FUSION_PREFIXES)
+DROPPED_PREFIXES = UNISIGN_UNUSED_PREFIXES
+RGB_FUSION = 'encoder.rgb_fusion.'
+# PGF's gate is ReLU(tanh(last_gate_conv(...))): zero for every input when the last convolution's
+# weight is zero and its bias <= 0.
+LAST_GATE_CONV = 'fusion_gate.2.'
 
 
 def _block(rest: str) -> str:
@@ -42,6 +51,9 @@ KEY_RULES: Tuple[Tuple[str, Callable[[re.Match], str]], ...] = (
      lambda m: f'encoder.branches.{PARTS[m[1]]}.temporal.{m[2]}.{_block(m[3])}'),
     (r'(part_para|pose_proj\..+)', lambda m: f'encoder.{m[1]}'),
     (r'mt5_model\.(.+)', lambda m: f'head.lm.{m[1]}'),
+    (re.escape(UNISIGN_BACKBONE_PREFIX) + '(.+)', lambda m: f'{RGB_FUSION}backbone.{m[1]}'),
+    *((re.escape(theirs) + '(.+)', lambda m, ours=ours: f'{RGB_FUSION}fusion.{ours}{m[1]}')
+      for theirs, ours in UNISIGN_FUSION_PREFIXES.items()),
 )
 
 
@@ -52,6 +64,8 @@ class ConversionReport:
     deduplicated: List[str] = field(default_factory=list)   # right-hand copies of shared weights
     dropped: List[str] = field(default_factory=list)
     upcast: int = 0
+    rgb: int = 0                      # tensors of the RGB branch (0: a pose-only checkpoint)
+    gate_closed: Optional[bool] = None   # PGF's gate zero for every input; None without RGB
 
 
 def unisign_state_dict(checkpoint: dict, name: str) -> Dict[str, torch.Tensor]:
@@ -72,16 +86,22 @@ def target_key(key: str) -> str | None:
     return None
 
 
+def pgf_gate_closed(state: Dict[str, torch.Tensor]) -> Optional[bool]:
+    """Whether a Uni-Sign RGB-pose checkpoint's gate is zero whatever the input (the RGB branch
+    then changes nothing, as with Uni-Sign's own zero initialisation); None without a gate."""
+    weight, bias = state.get(LAST_GATE_CONV + 'weight'), state.get(LAST_GATE_CONV + 'bias')
+    if weight is None or bias is None:
+        return None
+    return bool((weight == 0).all() and (bias <= 0).all())
+
+
 def convert_unisign_state_dict(state: Dict[str, torch.Tensor], name: str = 'checkpoint'
                                ) -> Tuple[Dict[str, torch.Tensor], ConversionReport]:
-    """Rename Uni-Sign's pose-only model weights to a ``SignTranslator`` with a
-    ``UniSignPoseEncoder`` and an adapter-free ``LanguageModelHead``."""
-    report = ConversionReport()
-    rgb = sorted(k for k in state if k.startswith(RGB_PREFIXES))
-    if rgb:
-        raise ValueError(f'{name}: an RGB-pose checkpoint ({len(rgb)} weights of Uni-Sign\'s '
-                         f'RGB branch: {", ".join(rgb[:4])}, ...); only pose-only checkpoints '
-                         f'convert so far')
+    """Rename Uni-Sign's model weights to a ``SignTranslator`` with a ``UniSignPoseEncoder``
+    (with ``rgb=dict(type='UniSignRGBFusion')`` for an RGB-pose checkpoint) and an adapter-free
+    ``LanguageModelHead``."""
+    report = ConversionReport(rgb=sum(k.startswith(RGB_PREFIXES) for k in state),
+                              gate_closed=pgf_gate_closed(state))
     unknown = sorted(k for k in state if not k.startswith(DROPPED_PREFIXES)
                      and target_key(k) is None)
     if unknown:
@@ -111,11 +131,12 @@ def convert_unisign_state_dict(state: Dict[str, torch.Tensor], name: str = 'chec
 def convert_unisign_checkpoint(src: str, out: str) -> ConversionReport:
     """Read ``src`` with the weights-only loader, convert it, write an mmengine-style checkpoint
     ``{'state_dict': ..., 'meta': ...}`` that ``tools/test.py`` loads strictly with
-    ``configs/unisign/unisign_pose_slt.py``."""
+    ``configs/unisign/unisign_pose_slt.py`` (pose-only) or ``unisign_rgb_pose_slt.py``."""
     state = unisign_state_dict(load_checkpoint(src), src)
     converted, report = convert_unisign_state_dict(state, src)
     meta = dict(converted_from='uni_sign', source=os.path.basename(src),
-                dropped=report.dropped, deduplicated=report.deduplicated)
+                dropped=report.dropped, deduplicated=report.deduplicated,
+                pgf_gate_closed=report.gate_closed)
     os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
     torch.save({'state_dict': converted, 'meta': meta}, out)
     return report

@@ -8,22 +8,17 @@ import torch
 from safetensors.torch import load_file
 
 from tests.models.encoders.unisign_checkpoint import reference_dir, unisign_state_dict
-from unisign_fla.models.encoders.unisign_pgf import split_unisign_rgb_state
 from unisign_fla.models.encoders.unisign_pose_encoder import UniSignPoseEncoder
-from unisign_fla.models.unisign_conversion import RGB_PREFIXES, convert_unisign_state_dict
+from unisign_fla.models.unisign_conversion import convert_unisign_state_dict
 
 
 @pytest.mark.parametrize('name', ('zh_single', 'en_long', 'zh_no_hands'))
 def test_visual_tokens_match_the_reference(name):
     state = unisign_state_dict()
-    pose_state, _ = convert_unisign_state_dict(
-        {k: v for k, v in state.items() if not k.startswith(RGB_PREFIXES)})
+    converted, _ = convert_unisign_state_dict(state)
     encoder = UniSignPoseEncoder(rgb=dict(type='UniSignRGBFusion'))
-    backbone, fusion = split_unisign_rgb_state(state)
-    encoder.load_state_dict({**{k[len('encoder.'):]: v for k, v in pose_state.items()
-                                if k.startswith('encoder.')},
-                             **{f'rgb_fusion.backbone.{k}': v for k, v in backbone.items()},
-                             **{f'rgb_fusion.fusion.{k}': v for k, v in fusion.items()}})
+    encoder.load_state_dict({k[len('encoder.'):]: v for k, v in converted.items()
+                             if k.startswith('encoder.')})
     encoder.eval()
     golden = load_file(os.path.join(reference_dir(), 'cases', name, 'golden.safetensors'))
     keypoints = torch.cat([golden[f'parts.{part}'] for part in ('body', 'left', 'right',
