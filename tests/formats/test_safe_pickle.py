@@ -1,16 +1,21 @@
 """The restricted unpickler: downloaded pickles never get to import or call anything."""
 import functools
+import glob
 import gzip
 import os
 import pickle
 import struct
+import subprocess
+import sys
 
 import numpy as np
 import pytest
 from crafted_pickles import assert_refused, frombuffer, huge_shape, shared_buffer_arrays
 from numpy._core.multiarray import _reconstruct
 
-from unisign_fla.formats.load_limits import MAX_BYTES_VARIABLE
+from tests.conftest import shared_data_dir
+from unisign_fla.formats.load_limits import (GZIP_RATIO, MAX_BYTES_VARIABLE, MIN_GZIP_BYTES,
+                                             PICKLE_FACTOR, gzip_limit, load_limit)
 from unisign_fla.formats.safe_pickle import UnsafePickleError, load_restricted_pickle
 
 
@@ -151,7 +156,8 @@ def test_sizes_that_claim_more_than_the_file_are_refused(tmp_path):
 def test_a_gzip_bomb_is_refused_by_the_budget(tmp_path):
     path = tmp_path / 'bomb.pkl'
     path.write_bytes(gzip.compress(bytes(2**20)) * 100)   # 100 kB of members: 100 MB of zeros
-    refused(path, 'the decompressed data would take it past 67108864 bytes')
+    refused(path, f'the decompressed data would take it past {GZIP_RATIO * path.stat().st_size} '
+                  f'bytes')
 
 
 def _pickle_with_array_as(container: bytes) -> bytes:
@@ -196,3 +202,101 @@ def test_plain_data_of_every_protocol_loads_as_pickle_loads_it(tmp_path, protoco
     assert loaded[-3][1] is loaded[-3]
     loaded[-3] = value[-3] = None
     assert loaded == value
+
+
+def _peak_growth(path) -> int:
+    """Bytes by which loading ``path`` in a fresh process raises its peak resident memory."""
+    code = ('import resource, sys\n'
+            'from unisign_fla.formats.safe_pickle import load_restricted_pickle\n'
+            'before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n'
+            'try:\n    load_restricted_pickle(sys.argv[1])\nexcept ValueError:\n    pass\n'
+            'print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before)')
+    result = subprocess.run([sys.executable, '-c', code, str(path)], capture_output=True,
+                            text=True, check=True)
+    return int(result.stdout) * 1024   # Linux counts kB
+
+
+@pytest.mark.parametrize('container', ['set', 'frozenset', 'dict key'])
+def test_arrays_never_hide_in_sets_or_dict_keys(tmp_path, container):
+    """Stand-ins in sets or dict keys would never be materialised: they are refused."""
+    path = tmp_path / 'hidden.pkl'
+    path.write_bytes(_pickle_with_array_as(container))
+    refused(path, 'uses an object built by a call as a dict key or set member', allow_arrays=True)
+
+
+def test_dict_keys_crafted_to_collide_are_refused(tmp_path):
+    # 20,000 integers congruent modulo 2**61 - 1 share one hash: building the dict took 3 s.
+    keys = b''.join(pickle.dumps(k * (2**61 - 1), protocol=4)[2:-1] + b'K\x00'
+                    for k in range(1, 20000))
+    path = tmp_path / 'collide.pkl'
+    path.write_bytes(b'\x80\x04}(' + keys + b'u.')
+    refused(path, 'uses an integer beyond 64 bits as a dict key')
+    path.write_bytes(pickle.dumps({(1, 2): 'tuple keys can collide too'}))
+    refused(path, 'uses a tuple as a dict key')
+
+
+@pytest.mark.parametrize('protocol', range(pickle.HIGHEST_PROTOCOL + 1))
+def test_plain_data_of_every_protocol_loads_as_pickle_loads_it(tmp_path, protocol):
+    loop = ['self']
+    loop.append(loop)
+    value = {'text': 'é文', 7: [1.5, -2**70, True, None, (1, ('a',))], -3: loop}
+    if protocol >= 3:   # earlier protocols pickle bytes through a function call, 3 sets too
+        value.update({b'k': b'\x00\xff'})
+    if protocol >= 4:
+        value.update(members={'a', 1, None}, frozen=frozenset({b'x'}))
+    path = tmp_path / 'plain.pkl'
+    path.write_bytes(pickle.dumps(value, protocol=protocol))
+    loaded = load_restricted_pickle(path)
+    assert loaded[-3][1] is loaded[-3]
+    loaded[-3] = value[-3] = None
+    assert loaded == value
+
+
+def _peak_bytes(load, *args, **options) -> int:
+    """The most Python memory ``load`` held at once, whether it returned or raised."""
+    tracemalloc.start()
+    try:
+        load(*args, **options)
+    except UnsafePickleError:
+        pass
+    finally:
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    return peak
+
+
+@pytest.mark.parametrize('container', [b'}', b']', b'\x8f'])   # dict, list, set
+def test_a_container_bomb_is_refused_before_it_is_built(tmp_path, container):
+    # Each 1-byte container costs 150-250 bytes built: a 9.7-kB gzip file took 3.9 GB and 61 s,
+    # then loaded.
+    path = tmp_path / 'bomb.pkl.gz'
+    path.write_bytes(gzip.compress(b'\x80\x04](' + container * (MIN_GZIP_BYTES - 6) + b'e.'))
+    assert path.stat().st_size < 5000
+    refused(path, 'the objects its opcodes build would take it past 67108864 bytes')
+    assert _peak_growth(path) < 16 * 2**20   # 1 MiB of opcodes, each one slot in the check
+
+
+def test_a_long_opcode_stream_is_refused_within_a_second(tmp_path):
+    # 30 million NONE opcodes and then a bad one, 29 kB gzipped: the scan took 17 s to reach it.
+    path = tmp_path / 'long.pkl.gz'
+    path.write_bytes(gzip.compress(b'\x80\x04' + b'N' * 30_000_000 + b'\xff'))
+    refused(path, f'the decompressed data would take it past {GZIP_RATIO * path.stat().st_size} '
+                  f'bytes')
+    # As many as a small file may decompress to: scanned to the end, then refused
+    path.write_bytes(gzip.compress(b'\x80\x04' + b'N' * (MIN_GZIP_BYTES - 3) + b'\xff'))
+    refused(path, f'unknown opcode 0xff at byte {MIN_GZIP_BYTES - 1}')
+
+
+def test_real_label_files_and_pose_pickles_load_with_half_their_budget():
+    """What real files cost stays well inside the default limits (load_limits.py)."""
+    data = shared_data_dir()
+    labels = sorted(glob.glob(f'{data}/labels/*/labels.*'))
+    poses = sorted(glob.glob(f'{data}/unisign_reference/cases/*/pose.pkl'))
+    assert labels and poses
+    for path in labels + poses:
+        pickled = raw = open(path, 'rb').read()
+        if path in labels:
+            pickled = gzip.decompress(raw)
+            assert 2 * len(pickled) <= gzip_limit(len(raw))
+        half = load_limit(len(pickled), None, PICKLE_FACTOR) // 2
+        assert load_restricted_pickle(path, allow_arrays=path in poses, max_bytes=half)

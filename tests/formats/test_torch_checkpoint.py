@@ -2,6 +2,7 @@
 layouts, storages and sizes that do not add up are refused with the file's name."""
 import collections
 import functools
+import os
 import zipfile
 
 import numpy as np
@@ -11,6 +12,8 @@ from crafted_pickles import (Storage, Tensor, assert_refused, checkpoint_pickle,
                              write_checkpoint)
 from torch import nn
 
+from tests.conftest import shared_data_dir
+from unisign_fla.formats.load_limits import load_limit
 from unisign_fla.formats.torch_checkpoint import load_torch_checkpoint
 
 
@@ -122,5 +125,48 @@ def test_truncated_and_legacy_checkpoints_are_named(tmp_path):
                    'checkpoint')
     torch.save({'w': torch.ones(3)}, path, _use_new_zipfile_serialization=False)
     refused(path, "torch's legacy format \\(torch < 1.6\\)")
-    with pytest.raises(ValueError, match='map_location must be None, a device name'):
-        load_torch_checkpoint(path, map_location=lambda storage, location: storage)
+
+
+def test_map_location_takes_a_device_or_a_callable_as_torch_load_does(tmp_path):
+    path = tmp_path / 'model.pth'
+    torch.save({'w': torch.arange(3.0), 'v': torch.ones(2, dtype=torch.int64)}, path)
+    seen = []
+
+    def keep_on_cpu(storage, location):   # as mmengine's runner.resume may pass one
+        seen.append((type(storage), location))
+        return storage
+    loaded = load_torch_checkpoint(path, map_location=keep_on_cpu)
+    assert loaded['w'].tolist() == [0.0, 1.0, 2.0] and loaded['v'].tolist() == [1, 1]
+    assert seen == [(torch.UntypedStorage, 'cpu')] * 2
+    refused(path, "map_location returned a list of length 0 for storage '0', not a "
+                  'torch.UntypedStorage',
+            map_location=lambda storage, location: [])
+    with pytest.raises(ValueError, match='map_location must be None, a device name, a '
+                                         'torch.device or a callable .* got dict'):
+        load_torch_checkpoint(path, map_location={'cuda:0': 'cpu'})
+
+
+def test_a_zero_stride_tensor_counts_every_element(tmp_path):
+    # 2**36 float32 elements over one stored element: 256 GB for anything that copies it, from
+    # a 1.6-kB file that loaded (and check_file called ok).
+    path = tmp_path / 'stride0.pth'
+    torch.save(torch.zeros(1).as_strided((2**36,), (0,)), path)
+    refused(path, 'tensors would take it past 67108864 bytes')
+    torch.save(torch.zeros(1).as_strided((1000,), (0,)), path)
+    assert load_torch_checkpoint(path).stride() == (0,)
+
+
+def test_set_members_that_could_collide_are_refused(tmp_path):
+    path = tmp_path / 'sets.pth'
+    torch.save({'tags': {1, 'a', None}}, path)
+    assert load_torch_checkpoint(path) == {'tags': {1, 'a', None}}
+    torch.save({'tags': {(1, 2)}}, path)
+    refused(path, 'set uses a tuple as a dict key or set member')
+    torch.save({'tags': {2**70}}, path)
+    refused(path, 'set uses an integer beyond 64 bits')
+
+
+def test_the_reference_checkpoint_loads_with_half_its_budget():
+    path = os.path.join(shared_data_dir(), 'unisign_reference', 'unisign_rgb_pose.pth')
+    half = load_limit(os.path.getsize(path)) // 2
+    assert load_torch_checkpoint(path, max_bytes=half)

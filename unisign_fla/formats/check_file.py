@@ -28,9 +28,11 @@ def _leaf(value: Any) -> str:
         return f'{kind} {str(value.dtype).removeprefix("torch.")} {tuple(value.shape)}'
     if isinstance(value, np.ndarray):
         return f'ndarray {value.dtype} {value.shape}'
-    if isinstance(value, (str, bytes)):
-        return describe(value) if isinstance(value, str) else f'bytes of length {len(value)}'
-    return describe(value) if isinstance(value, (int, float, bool, type(None))) else repr(value)
+    if isinstance(value, (bytes, bytearray)):
+        return f'{type(value).__name__} of length {len(value)}'
+    if isinstance(value, (torch.Size, torch.device, torch.dtype)):
+        return repr(value)   # short: a Size holds at most 32 sizes
+    return describe(value)
 
 
 def tree(value: Any, depth: int = 4, indent: str = '') -> Iterator[str]:
@@ -93,14 +95,25 @@ def check(path: str, allow_arrays: bool, max_bytes: int = None) -> Iterator[str]
         yield f'  {line}'
 
 
+def _positive(text: str) -> int:
+    """A ``--max-bytes`` value: a limit of zero bytes would refuse every file."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f'expected a positive number of bytes, got {text!r}')
+    return value
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     parser.add_argument('files', nargs='+', help='pickles (.pkl, label files) or .pth')
     parser.add_argument('--no-arrays', action='store_true',
                         help='refuse numpy arrays in pickles, as label files are read')
-    parser.add_argument('--max-bytes', type=int,
-                        help='the most a file may expand to in memory (default: the larger '
-                             'of 64 MiB and 16 times its size)')
+    parser.add_argument('--max-bytes', type=_positive,
+                        help='the most a file may expand to in memory (default: see '
+                             'unisign_fla/formats/load_limits.py)')
     args = parser.parse_args(argv)
     refused = 0
     for path in args.files:

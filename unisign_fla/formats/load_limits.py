@@ -13,6 +13,9 @@ import os
 MAX_BYTES_VARIABLE = 'UNISIGN_FLA_MAX_LOAD_BYTES'
 MIN_DEFAULT_BYTES = 64 * 2**20
 SIZE_FACTOR = 16
+PICKLE_FACTOR = 64
+MIN_GZIP_BYTES = 2**20
+GZIP_RATIO = 64
 
 
 class UnsafePickleError(ValueError):
@@ -30,29 +33,48 @@ def describe(value) -> str:
         return f'an integer of {value.bit_length()} bits'
     if type(value) is str and len(value) <= 60:
         return repr(value)
-    size = f' of length {len(value)}' if isinstance(value, (str, bytes, tuple, list)) else ''
+    size = f' of length {len(value)}' if isinstance(value, (str, bytes, bytearray, tuple,
+                                                             list)) else ''
     return f'a {type(value).__name__}{size}'
 
 
-def _configured_limit(file_size: int, max_bytes) -> int:
-    if max_bytes is None and os.environ.get(MAX_BYTES_VARIABLE):
-        try:
-            max_bytes = int(os.environ[MAX_BYTES_VARIABLE])
-        except ValueError:
-            raise ValueError(f'{MAX_BYTES_VARIABLE} must be a number of bytes, got '
-                             f'{os.environ[MAX_BYTES_VARIABLE]!r}') from None
-    if max_bytes is None:
-        return max(MIN_DEFAULT_BYTES, SIZE_FACTOR * file_size)
-    if max_bytes <= 0:
-        raise ValueError(f'max_bytes must be positive, got {max_bytes}')
-    return max_bytes
+def _configured_limit(max_bytes):
+    """``max_bytes``, else the environment variable, else None (the default rule)."""
+    if max_bytes is not None:
+        if max_bytes <= 0:
+            raise ValueError(f'max_bytes must be positive, got {max_bytes}')
+        return max_bytes
+    text = os.environ.get(MAX_BYTES_VARIABLE)
+    if not text:
+        return None
+    try:
+        limit = int(text)
+    except ValueError:
+        limit = 0
+    if limit <= 0:
+        raise UnsafePickleError(f'{MAX_BYTES_VARIABLE} must be a positive number of bytes, '
+                                f'got {describe(text)}')
+    return limit
+
+
+def load_limit(size: int, max_bytes: int = None, factor: int = SIZE_FACTOR) -> int:
+    """The most a load may create from a file of ``size`` bytes (``factor``: ``SIZE_FACTOR``
+    for a checkpoint, ``PICKLE_FACTOR`` for pickle data, sized after decompression)."""
+    configured = _configured_limit(max_bytes)
+    return configured or max(MIN_DEFAULT_BYTES, factor * size)
+
+
+def gzip_limit(file_size: int, max_bytes: int = None) -> int:
+    """The most a gzip file of ``file_size`` bytes may decompress to."""
+    configured = _configured_limit(max_bytes)
+    return configured or max(MIN_GZIP_BYTES, GZIP_RATIO * file_size)
 
 
 class LoadBudget:
     """Bytes one load may still create; ``charge`` refuses the load once they run out."""
 
-    def __init__(self, file_size: int, max_bytes: int = None):
-        self.limit = _configured_limit(file_size, max_bytes)
+    def __init__(self, limit: int):
+        self.limit = limit
         self.used = 0
 
     @property

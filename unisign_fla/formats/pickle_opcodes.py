@@ -16,7 +16,7 @@ refuses:
 """
 import pickletools
 
-from .load_limits import UnsafePickleError, describe
+from .load_limits import LoadBudget, UnsafePickleError, describe
 
 KEY_TYPES = frozenset({'int', 'int_or_bool', 'bool', 'None', 'str', 'bytes', 'bytes_or_str'})
 INT64 = 2**63
@@ -33,13 +33,31 @@ _ROLES = {'GET': GET, 'BINGET': GET, 'LONG_BINGET': GET, 'PUT': PUT, 'BINPUT': P
           'LONG_BINPUT': PUT, 'MEMOIZE': MEMOIZE, 'MARK': MARK, 'POP': POP, 'DUP': DUP,
           'FRAME': FRAME, 'STOP': STOP}
 _LARGE_INTS = frozenset({'INT', 'LONG', 'LONG1', 'LONG4'})   # may exceed 64 bits
+_KEYS = {'SETITEM': slice(1, 2), 'SETITEMS': slice(None, None, 2), 'DICT': slice(None, None, 2),
+         'ADDITEMS': slice(None), 'FROZENSET': slice(None)}
+_IN_PLACE = frozenset({'APPEND', 'APPENDS', 'SETITEM', 'SETITEMS', 'ADDITEMS', 'BUILD'})
+
+# What the objects an opcode builds will cost in memory, charged before any is built: a slot
+# per opcode (stack, memo or mark, in this pass and again in the unpickler), each new object as
+# sys.getsizeof sizes it empty plus its argument's bytes, and each item a container takes in.
+# Containers and stand-ins also cost an entry in materialise's table of objects seen (tuples a
+# copy too). None, booleans and the empty tuple are shared singletons.
+SLOT_BYTES = 8
+_SEEN_BYTES = 104
+OBJECT_BYTES = {'int': 28, 'int_or_bool': 28, 'float': 24, 'str': 64, 'bytes_or_str': 64,
+                'bytes': 40, 'bytearray': 64, 'buffer': 64, 'set': 216, 'frozenset': 216,
+                'list': 56 + _SEEN_BYTES, 'dict': 64 + _SEEN_BYTES, 'tuple': 80 + _SEEN_BYTES,
+                'any': 256 + _SEEN_BYTES}
+ITEM_BYTES = {'list': 16, 'tuple': 16, 'dict': 48, 'set': 72, 'frozenset': 72}
 
 
 class _Opcode:
     """What the pass needs of one opcode: how its argument is laid out, its stack effect."""
+    __slots__ = ('name', 'code', 'size', 'lines', 'length_field', 'signed', 'below_mark', 'pops',
+                 'pushes', 'role', 'cost', 'item_cost', 'keys', 'large')
 
     def __init__(self, op: pickletools.OpcodeInfo):
-        self.name = op.name
+        self.name, self.code = op.name, ord(op.code)
         layout = op.arg.n if op.arg else 0
         self.size = max(layout, 0)              # a fixed-size argument
         self.lines = 0 if layout != pickletools.UP_TO_NEWLINE else (
@@ -55,11 +73,20 @@ class _Opcode:
         self.pushes = [kind.name for kind in op.stack_after]
         self.role = _ROLES.get(op.name, PUSH if not before and len(self.pushes) == 1
                                and op.name not in _LARGE_INTS else APPLY)
+        kind = self.pushes[0] if len(self.pushes) == 1 else None
+        builds = self.role in (PUSH, APPLY) and op.name not in _IN_PLACE
+        self.cost = SLOT_BYTES + (OBJECT_BYTES.get(kind, 0) if builds else 0)
+        self.item_cost = ITEM_BYTES.get(kind, 0) if self.role == APPLY else 0
+        self.keys = _KEYS.get(op.name)       # which popped items become keys or set members
+        self.large = op.name in _LARGE_INTS
 
 
-_OPCODES = [None] * 256
-for _op in pickletools.opcodes:
-    _OPCODES[ord(_op.code)] = _Opcode(_op)
+# Per byte value: the opcode and, unpacked once per opcode in the pass, its argument's size
+# (-1: variable), role and cost.
+_ENTRIES = [None] * 256
+for _op in map(_Opcode, pickletools.opcodes):
+    _ENTRIES[_op.code] = (_op, -1 if _op.length_field or _op.lines else _op.size, _op.role,
+                          _op.cost)
 
 
 def _malformed(reason: str) -> UnsafePickleError:
@@ -94,32 +121,38 @@ class _Stack:
         return self.items[-1]
 
 
-def _check_keys(opcode: str, kinds: list) -> None:
+def kind_of(value) -> str:
+    """The name this pass gives the type of ``value``, for checking built values as keys."""
+    if type(value) is int and not -INT64 <= value < INT64:
+        return 'large int'
+    return 'None' if value is None else type(value).__name__
+
+
+def check_keys(where: str, kinds) -> None:
+    """Refuse dict keys or set members of a type whose hashes can be made to collide."""
     for kind in kinds:
         if kind not in KEY_TYPES:
             shown = {'any': 'an object built by a call', 'large int': 'an integer beyond 64 '
                      'bits'}.get(kind, f'a {kind}')
             raise UnsafePickleError(
-                f'{opcode} uses {shown} as a dict key or set member; this loader admits only '
+                f'{where} uses {shown} as a dict key or set member; this loader admits only '
                 f'strings, bytes, integers of up to 64 bits, booleans and None there (anything '
                 f'else, numpy arrays included, could be crafted to collide)')
 
 
-def _apply(op: _Opcode, stack: _Stack, large_int: bool) -> None:
+def _apply(op: _Opcode, stack: _Stack, large_int: bool) -> int:
+    """Pop what ``op`` takes, push what it makes; the bytes its items add to a container."""
     if op.below_mark is None:
         popped = stack.pop(op.pops)
     else:
         popped = stack.pop_mark()
         stack.pop(op.below_mark)
-    if op.name == 'SETITEM':
-        _check_keys(op.name, popped[1:2])
-    elif op.name in ('SETITEMS', 'DICT'):
-        if len(popped) % 2:
+    if op.keys is not None:
+        if op.keys.step and len(popped) % 2:
             raise _malformed(f'{op.name} with an odd number of items')
-        _check_keys(op.name, popped[::2])
-    elif op.name in ('ADDITEMS', 'FROZENSET'):
-        _check_keys(op.name, popped)
+        check_keys(op.name, popped[op.keys])
     stack.items.extend(['large int'] if large_int else op.pushes)
+    return op.item_cost * len(popped)
 
 
 def _text_int(line: bytes) -> int:
@@ -129,7 +162,14 @@ def _text_int(line: bytes) -> int:
         raise _malformed(f'{describe(line)} is not a number') from None
 
 
-def _lines_end(data: bytes, op: _Opcode, start: int) -> int:
+def _argument_end(data: bytes, op: _Opcode, start: int) -> int:
+    """Where an argument of variable size ends: after its length field and bytes, or lines."""
+    if op.length_field:
+        width, signed = op.length_field
+        length = int.from_bytes(data[start:start + width], 'little', signed=signed)
+        if length < 0:
+            raise _malformed(f'{op.name} at byte {start - 1} has a negative size')
+        return start + width + length
     end = start
     for _ in range(op.lines):
         end = data.find(b'\n', end) + 1
@@ -151,42 +191,41 @@ def _is_large_int(data: bytes, op: _Opcode, start: int, end: int) -> bool:
     return op.lines and not -INT64 <= _text_int(data[start:end - 1]) < INT64
 
 
-def check_opcodes(data: bytes) -> None:
+def check_opcodes(data: bytes, budget: LoadBudget) -> None:
     """Refuse a pickle whose opcodes would make the unpickler allocate or work out of
-    proportion to its size; the cost is linear in ``len(data)``."""
-    stack, memo, position, size = _Stack(), {}, 0, len(data)
+    proportion to its size, and charge ``budget`` for the objects it will build, refusing as
+    soon as they exceed it; the cost is linear in ``len(data)``."""
+    stack, memo, position, size = _Stack(), [], 0, len(data)
     items, marks = stack.items, stack.marks
+    used, limit = 0, budget.remaining
     while position < size:
-        op = _OPCODES[data[position]]
-        if op is None:
+        entry = _ENTRIES[data[position]]
+        if entry is None:
             raise _malformed(f'unknown opcode {data[position]:#04x} at byte {position}')
+        op, fixed_size, role, cost = entry
         start = position + 1
-        if op.length_field:
-            width, signed = op.length_field
-            length = int.from_bytes(data[start:start + width], 'little', signed=signed)
-            if length < 0:
-                raise _malformed(f'{op.name} at byte {position} has a negative size')
-            position = start + width + length
-        else:
-            position = _lines_end(data, op, start) if op.lines else start + op.size
+        position = start + fixed_size if fixed_size >= 0 else _argument_end(data, op, start)
         if position > size:
             # CPython allocates what a size field claims before it reads the bytes.
             raise _malformed(f'{op.name} at byte {start - 1} claims more bytes than the file '
                              f'has left (truncated or crafted)')
-        role = op.role
+        used += cost + position - start
         if role == PUSH:
             items.append(op.pushes[0])
         elif role == GET:
             index = _value(data, op, start, position)
-            if index not in memo:
+            if not 0 <= index < len(memo):
                 raise _malformed(f'memo index {describe(index)} is read before it is stored')
             items.append(memo[index])
         elif role == PUT or role == MEMOIZE:
             index = len(memo) if role == MEMOIZE else _value(data, op, start, position)
-            if index > len(memo):
+            if not 0 <= index <= len(memo):
                 raise _malformed(f'memo index {describe(index)} skips ahead of the {len(memo)} '
                                  f'stored so far')
-            memo[index] = stack.top()
+            if index == len(memo):
+                memo.append(stack.top())
+            else:
+                memo[index] = stack.top()
         elif role == MARK:
             marks.append(len(items))
         elif role == POP and marks and marks[-1] == len(items):
@@ -198,8 +237,11 @@ def check_opcodes(data: bytes) -> None:
                 raise _malformed(f'a frame at byte {start - 1} is longer than the rest of the '
                                  f'file')
         elif role == STOP:
-            return
+            break
         else:
-            _apply(op, stack, op.name in _LARGE_INTS and _is_large_int(data, op, start,
-                                                                         position))
-    raise _malformed('the data ends before its STOP opcode: truncated?')
+            used += _apply(op, stack, op.large and _is_large_int(data, op, start, position))
+        if used > limit:
+            break
+    else:
+        raise _malformed('the data ends before its STOP opcode: truncated?')
+    budget.charge(used, 'the objects its opcodes build')

@@ -23,7 +23,8 @@ from typing import Any
 
 import numpy as np
 
-from .load_limits import LoadBudget, UnsafePickleError, describe, refusals_naming
+from .load_limits import (PICKLE_FACTOR, LoadBudget, UnsafePickleError, describe, gzip_limit,
+                          load_limit, refusals_naming)
 from .pickle_opcodes import check_opcodes
 
 NUMERIC_KINDS = 'biufc'   # bool, signed and unsigned integers, floats, complex
@@ -239,7 +240,7 @@ def materialise(value: Any, budget: LoadBudget, seen: dict = None) -> Any:
 def load_pickle_data(data: bytes, unpickler: type, budget: LoadBudget, *args) -> Any:
     """What ``data`` holds: opcodes checked, unpickled by ``unpickler(data, budget, *args)``,
     stand-ins materialised."""
-    check_opcodes(data)
+    check_opcodes(data, budget)
     return materialise(unpickler(data, budget, *args).load(), budget)
 
 
@@ -268,10 +269,10 @@ def load_restricted_pickle(path: str | os.PathLike, allow_arrays: bool = False,
     path = str(path)
     with open(path, 'rb') as f:
         data = f.read()
-    budget = LoadBudget(len(data), max_bytes)
     with refusals_naming(path):
-        budget.charge(len(data), 'the file')
         if data[:2] == b'\x1f\x8b':
-            data = _gunzip(data, budget)
+            data = _gunzip(data, LoadBudget(gzip_limit(len(data), max_bytes)))
+        budget = LoadBudget(load_limit(len(data), max_bytes, PICKLE_FACTOR))
+        budget.charge(len(data), 'the pickle data')
         return load_pickle_data(data, ArrayUnpickler if allow_arrays else RestrictedUnpickler,
                                 budget)

@@ -10,10 +10,11 @@ tensors of plain dtypes (sizes, strides and offset checked against their storage
 with ``Tensor.set_``), parameters, OrderedDicts (state dicts with their ``_metadata``),
 ``torch.Size``, ``torch.device``, dtypes and sets, beside numeric numpy arrays and scalars.
 Each storage is read once, from an uncompressed entry as torch writes them, and charged to the
-file's budget (load_limits.py); tensors land on the CPU unless ``map_location`` names a device.
+file's budget (load_limits.py); tensors land on the CPU unless ``map_location`` says otherwise.
 torch's legacy format (before 1.6: a bare pickle stream) is refused with a way out.
 """
 import collections
+import math
 import os
 import sys
 import zipfile
@@ -21,8 +22,8 @@ from typing import Any
 
 import torch
 
-from .load_limits import LoadBudget, UnsafePickleError, describe, refusals_naming
-from .pickle_opcodes import INT64
+from .load_limits import LoadBudget, UnsafePickleError, describe, load_limit, refusals_naming
+from .pickle_opcodes import check_keys, kind_of
 from .safe_pickle import (MAX_DIM_SIZE, ArrayUnpickler, Marker, StandIn, check_shape,
                           load_pickle_data)
 
@@ -70,9 +71,7 @@ class _TensorSpec(StandIn):
         if len(size) != len(stride) or type(offset) is not int or not 0 <= offset <= MAX_DIM_SIZE:
             raise UnsafePickleError(f'tensor layout {size} / {stride} / {describe(offset)} is '
                                     f'not one of sizes, strides and an offset')
-        if type(requires_grad) is not bool or (requires_grad and not (dtype.is_floating_point
-                                                                      or dtype.is_complex)):
-            raise UnsafePickleError(f'requires_grad {describe(requires_grad)} on a {dtype} tensor')
+        _check_requires_grad(requires_grad, dtype, 'tensor')
         elements = storage.untyped.nbytes() // dtype.itemsize
         last = offset + sum((n - 1) * s for n, s in zip(size, stride))
         if 0 not in size and last >= elements:
@@ -82,9 +81,19 @@ class _TensorSpec(StandIn):
         self.dtype, self.requires_grad = dtype, requires_grad
 
     def materialise(self, budget, convert) -> torch.Tensor:
+        """Charged for every element, as a copy would take: a zero stride lets one stored
+        element stand for 2**48."""
+        budget.charge(math.prod(self.size) * self.dtype.itemsize, 'tensors')
         tensor = torch.empty(0, dtype=self.dtype, device=self.storage.untyped.device)
         tensor.set_(self.storage.untyped, self.offset, self.size, self.stride)
         return tensor.requires_grad_(self.requires_grad)
+
+
+def _check_requires_grad(requires_grad, dtype: torch.dtype, what: str) -> None:
+    """Only floating-point and complex tensors take gradients (torch refuses the rest)."""
+    if type(requires_grad) is not bool or (requires_grad and not (dtype.is_floating_point
+                                                                  or dtype.is_complex)):
+        raise UnsafePickleError(f'requires_grad {describe(requires_grad)} on a {dtype} {what}')
 
 
 class _ParameterSpec(StandIn):
@@ -135,29 +144,31 @@ class CheckpointUnpickler(ArrayUnpickler):
               'arrays')
 
     def __init__(self, data: bytes, budget: LoadBudget, archive: zipfile.ZipFile, prefix: str,
-                 device: torch.device):
+                 place):
         super().__init__(data, budget)
-        self.archive, self.prefix, self.device, self.storages = archive, prefix, device, {}
+        self.archive, self.prefix, self.place, self.storages = archive, prefix, place, {}
 
     def persistent_load(self, pid) -> _Storage:
         """torch names a storage ``('storage', storage type, key, location, element count)``;
-        the location it was saved from is ignored, ``map_location`` decides."""
+        ``map_location`` decides where it goes, given the location it was saved from."""
         if not (isinstance(pid, tuple) and len(pid) == 5 and pid[0] == 'storage'):
             raise UnsafePickleError(f'unexpected persistent id {describe(pid)}')
-        kind, key, count = pid[1], pid[2], pid[4]
+        kind, key, location, count = pid[1:]
         if not (isinstance(kind, Marker) and isinstance(kind.value, torch.dtype)):
             raise UnsafePickleError(f'storage type {describe(kind)} is not a plain storage')
-        if type(key) is not str or type(count) is not int or not 0 <= count <= MAX_DIM_SIZE:
-            raise UnsafePickleError(f'storage {describe(key)} of {describe(count)} elements')
+        if type(key) is not str or type(location) is not str or type(count) is not int or not (
+                0 <= count <= MAX_DIM_SIZE):
+            raise UnsafePickleError(f'storage {describe(key)} at {describe(location)} of '
+                                    f'{describe(count)} elements')
         if key not in self.storages:
-            self.storages[key] = self._read_storage(key)
+            self.storages[key] = self._read_storage(key, location)
         untyped = self.storages[key]
         if untyped.nbytes() != count * kind.value.itemsize:
             raise UnsafePickleError(f'storage {describe(key)} holds {untyped.nbytes()} bytes, '
                                     f'its reference says {count} {kind.value} elements')
         return _Storage(untyped, key, kind.value)
 
-    def _read_storage(self, key: str) -> torch.UntypedStorage:
+    def _read_storage(self, key: str, location: str) -> torch.UntypedStorage:
         name = f'{self.prefix}/data/{key}'
         try:
             entry = self.archive.getinfo(name)
@@ -179,7 +190,11 @@ class CheckpointUnpickler(ArrayUnpickler):
                 done += len(chunk)
         flat = (torch.frombuffer(buffer, dtype=torch.uint8) if buffer
                 else torch.empty(0, dtype=torch.uint8))
-        return flat.to(self.device).untyped_storage()
+        placed = self.place(flat.untyped_storage(), location)
+        if not isinstance(placed, torch.UntypedStorage):
+            raise UnsafePickleError(f'map_location returned {describe(placed)} for storage '
+                                    f'{describe(key)}, not a torch.UntypedStorage')
+        return placed
 
     def _rebuild_tensor_v2(self, storage, offset, size, stride, requires_grad, hooks,
                            metadata=None):
@@ -193,11 +208,9 @@ class CheckpointUnpickler(ArrayUnpickler):
         return _TensorSpec(storage, offset, size, stride, dtype, requires_grad)
 
     def _rebuild_parameter(self, data, requires_grad, hooks):
-        if not isinstance(data, _TensorSpec) or type(requires_grad) is not bool or not (
-                isinstance(hooks, dict) and not hooks):
+        if not isinstance(data, _TensorSpec) or not (isinstance(hooks, dict) and not hooks):
             raise UnsafePickleError('a parameter that is not a tensor without hooks')
-        if requires_grad and not (data.dtype.is_floating_point or data.dtype.is_complex):
-            raise UnsafePickleError(f'requires_grad on a {data.dtype} parameter')
+        _check_requires_grad(requires_grad, data.dtype, 'parameter')
         return _ParameterSpec(data, requires_grad)
 
     def _ordered_dict(self, *args):
@@ -223,11 +236,9 @@ class CheckpointUnpickler(ArrayUnpickler):
 
 def _set_members(items) -> list:
     """Set members as the opcode check admits them: no type whose hash can be made to collide."""
-    if not isinstance(items, list) or not all(
-            type(item) in (str, bytes, bool, type(None))
-            or (type(item) is int and -INT64 <= item < INT64) for item in items):
-        raise UnsafePickleError('a set of something other than strings, bytes, integers of up '
-                                'to 64 bits, booleans and None')
+    if not isinstance(items, list):
+        raise UnsafePickleError(f'a set built from {describe(items)}, not a list')
+    check_keys('set', map(kind_of, items))
     return items
 
 
@@ -247,7 +258,20 @@ def _read_small(archive: zipfile.ZipFile, name: str, budget: LoadBudget) -> byte
     return archive.read(entry)
 
 
-def _load_archive(archive: zipfile.ZipFile, budget: LoadBudget, device: torch.device) -> Any:
+def _placement(map_location):
+    """How each storage is placed, as ``torch.load`` applies ``map_location``: on a device
+    (None: the CPU), or by a callable given the storage on the CPU and its saved location."""
+    if callable(map_location):
+        return map_location
+    if not (map_location is None or isinstance(map_location, (str, torch.device))):
+        raise ValueError(f'map_location must be None, a device name, a torch.device or a '
+                         f'callable (storage, location) -> storage, got '
+                         f'{type(map_location).__name__}')
+    device = torch.device('cpu' if map_location is None else map_location)
+    return lambda storage, location: storage.to(device=device)
+
+
+def _load_archive(archive: zipfile.ZipFile, budget: LoadBudget, place) -> Any:
     prefix = _find_data_pickle(archive)
     if f'{prefix}/byteorder' in archive.namelist():
         byteorder = _read_small(archive, f'{prefix}/byteorder', budget)
@@ -255,30 +279,26 @@ def _load_archive(archive: zipfile.ZipFile, budget: LoadBudget, device: torch.de
             raise UnsafePickleError(f'saved with byte order {describe(byteorder)}; this machine '
                                     f'is {sys.byteorder}-endian')
     data = _read_small(archive, f'{prefix}/data.pkl', budget)
-    return load_pickle_data(data, CheckpointUnpickler, budget, archive, prefix, device)
+    return load_pickle_data(data, CheckpointUnpickler, budget, archive, prefix, place)
 
 
 def load_torch_checkpoint(path: str | os.PathLike, map_location=None,
                           max_bytes: int = None) -> Any:
     """What a ``torch.save`` file holds, read without torch's unpickler. ``map_location``:
-    None (the CPU), a device name or a ``torch.device``; ``max_bytes``: the most the file may
+    None (the CPU), a device name, a ``torch.device`` or a callable as ``torch.load`` takes
+    (``lambda storage, location: storage.cuda()``); ``max_bytes``: the most the file may
     expand to in memory (load_limits.py)."""
-    if not (map_location is None or isinstance(map_location, (str, torch.device))):
-        raise ValueError(f'map_location must be None, a device name or a torch.device, got '
-                         f'{type(map_location).__name__}')
-    device = torch.device('cpu' if map_location is None else map_location)
-    path = str(path)
-    with open(path, 'rb') as f:
-        budget = LoadBudget(os.fstat(f.fileno()).st_size, max_bytes)
-        with refusals_naming(path, 'checkpoint'):
-            if f.read(len(LEGACY_MAGIC)) == LEGACY_MAGIC:
-                raise UnsafePickleError(
-                    "is in torch's legacy format (torch < 1.6), which cannot be read without "
-                    "running its pickle; re-save it with a current torch from a trusted copy")
-            try:
-                archive = zipfile.ZipFile(f)
-            except zipfile.BadZipFile as error:
-                raise UnsafePickleError(f'not a zip archive as torch.save writes them '
-                                        f'(truncated, or not a checkpoint: {error})') from None
-            with archive:
-                return _load_archive(archive, budget, device)
+    place, path = _placement(map_location), str(path)
+    with open(path, 'rb') as f, refusals_naming(path, 'checkpoint'):
+        budget = LoadBudget(load_limit(os.fstat(f.fileno()).st_size, max_bytes))
+        if f.read(len(LEGACY_MAGIC)) == LEGACY_MAGIC:
+            raise UnsafePickleError(
+                "is in torch's legacy format (torch < 1.6), which cannot be read without "
+                "running its pickle; re-save it with a current torch from a trusted copy")
+        try:
+            archive = zipfile.ZipFile(f)
+        except zipfile.BadZipFile as error:
+            raise UnsafePickleError(f'not a zip archive as torch.save writes them '
+                                    f'(truncated, or not a checkpoint: {error})') from None
+        with archive:
+            return _load_archive(archive, budget, place)
