@@ -18,6 +18,9 @@ def sign_collate(batch: List[dict]) -> dict:
     hand) and ``inputs['crop_boxes']`` (N, 4), so an RGB branch can process them in one pass.
     When the hands carry ``joints`` (``ScoreAwareCropSampling``), ``inputs['crop_joints']``
     (N, 21, 2) holds each crop's hand joints in [0, 1] of the crop. A hand may have no crops.
+    Uni-Sign's own crops (``UniSignHandCrops``) are concatenated per hand instead, as Uni-Sign
+    batches them: ``inputs['{hand}_hands']``, ``{hand}_sampled_indices`` (-1: a placeholder),
+    ``{hand}_skeletons_norm`` and ``{hand}_batch_index`` (the clip of each crop).
     Clips the data set skipped and replaced (bad_samples.py) are listed in ``'skipped'``.
     """
     skipped = [record for item in batch for record in item.get('skipped', ())]
@@ -48,10 +51,24 @@ def sign_collate(batch: List[dict]) -> dict:
         inputs['crop_boxes'] = _cat(boxes)
         if with_joints:
             inputs['crop_joints'] = _cat(joints)
+    if 'unisign_rgb' in batch[0]['inputs']:
+        inputs.update(_unisign_rgb([item['inputs']['unisign_rgb'] for item in batch]))
     collated = {'inputs': inputs, 'data_samples': [item['data_samples'] for item in batch]}
     if skipped:
         collated['skipped'] = skipped
     return collated
+
+
+def _unisign_rgb(samples: List[dict]) -> dict:
+    """Per-sample ``unisign_hand_crops`` dicts -> the batch's, with each crop's batch row."""
+    out = {}
+    for hand in ('left', 'right'):
+        for key in ('hands', 'sampled_indices', 'skeletons_norm'):
+            out[f'{hand}_{key}'] = torch.cat([s[f'{hand}_{key}'] for s in samples])
+        out[f'{hand}_batch_index'] = torch.cat([
+            torch.full((len(s[f'{hand}_sampled_indices']),), i, dtype=torch.long)
+            for i, s in enumerate(samples)])
+    return out
 
 
 def _cat(tensors: List[torch.Tensor]) -> torch.Tensor:

@@ -147,6 +147,9 @@ class PackSignInputs:
             if hand in results:
                 inputs[hand] = {key: torch.from_numpy(np.ascontiguousarray(results[hand][key]))
                                 for key in ('crops', 'boxes', 'joints') if key in results[hand]}
+        if 'unisign_rgb' in results:   # UniSignHandCrops
+            inputs['unisign_rgb'] = {key: torch.from_numpy(np.ascontiguousarray(value))
+                                     for key, value in results['unisign_rgb'].items()}
         data_sample = {k: results.get(k) for k in self.META_KEYS}
         return {'inputs': inputs, 'data_samples': data_sample}
 

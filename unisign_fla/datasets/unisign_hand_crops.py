@@ -143,13 +143,15 @@ def unisign_hand_crops(frames, keypoints: np.ndarray, left_indices: np.ndarray,
 class UniSignHandCrops:
     """Uni-Sign's score-aware frame choice and crops, from decoded frames.
 
-    Needs ``results['frames']`` (T, H, W, 3) RGB uint8 and ``results['pose']`` (T, 133, 3) pixels
-    with scores, on the same rows; adds ``results['unisign_rgb']``, the dict of
-    ``unisign_hand_crops``.
+    Needs ``results['pose']`` (T, 133, 3) pixels with scores and ``results['frames']``
+    (``DecodeClipFrames``) RGB uint8, one per row of the keypoints: ``pose[frame_rows]`` when
+    ``SampleFrames`` chose rows, as Uni-Sign cuts crops from its sampled frames. Adds
+    ``results['unisign_rgb']``, the dict of ``unisign_hand_crops``, and drops the frames.
 
     Args:
         fraction: share of each hand's candidate frames that get a crop.
-        deterministic: choose the frames by weight instead of drawing them (evaluation).
+        deterministic: choose the frames by weight instead of drawing them (evaluation). Uni-Sign
+            draws them at random at test time too, so its own scores vary from run to run.
     """
 
     def __init__(self, fraction: float = 0.1, deterministic: bool = False):
@@ -159,7 +161,9 @@ class UniSignHandCrops:
 
     def __call__(self, results: dict) -> dict:
         pose = results['pose']
+        if 'frame_rows' in results:
+            pose = pose[results['frame_rows']]
         left, right = (sample_hand_frames(pose[..., 2], hand, self.fraction, self.deterministic)
                        for hand in ('left', 'right'))
-        results['unisign_rgb'] = unisign_hand_crops(results['frames'], pose, left, right)
+        results['unisign_rgb'] = unisign_hand_crops(results.pop('frames'), pose, left, right)
         return results

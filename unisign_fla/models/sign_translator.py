@@ -4,6 +4,7 @@ Stage 1 pairs the encoder with Light-T; stage 2 freezes the encoder (initialised
 and swaps in a pretrained language model head. The head owns the tokenizer, so batches carry
 target strings, and the same model class serves SLT, CSLR and ISLR through task prompts.
 """
+import inspect
 from typing import Dict, List, Optional
 
 from mmengine.logging import print_log
@@ -85,9 +86,18 @@ class SignTranslator(BaseModel):
         language = LANGUAGE_NAMES.get(sample.get('language'), sample.get('language'))
         return self.prompts[sample['task']].format(language=language)
 
+    def _rgb_inputs(self, inputs: dict) -> dict:
+        """The batch's RGB inputs the encoder takes: those its ``forward`` names (``PoseEncoder``:
+        crops, crop_index, crop_joints), or all of them if it takes ``**kwargs``
+        (``UniSignPoseEncoder``, whose RGB hook picks its own)."""
+        parameters = inspect.signature(self.encoder.forward).parameters
+        takes_any = any(p.kind is p.VAR_KEYWORD for p in parameters.values())
+        return {k: v for k, v in inputs.items() if k not in ('keypoints', 'mask')
+                and (takes_any or k in parameters)}
+
     def forward(self, inputs: dict, data_samples: List[dict], mode: str = 'tensor'):
-        rgb = {k: inputs[k] for k in ('crops', 'crop_index', 'crop_joints') if k in inputs}
-        visual, visual_mask = self.encoder(inputs['keypoints'], inputs['mask'], **rgb)
+        visual, visual_mask = self.encoder(inputs['keypoints'], inputs['mask'],
+                                           **self._rgb_inputs(inputs))
         if mode == 'tensor':
             return visual, visual_mask
         prompts = [self.prompt_for(s) for s in data_samples]
