@@ -5,9 +5,11 @@ import subprocess
 import sys
 
 import numpy as np
+import pytest
 import torch
 
 from unisign_fla.formats.check_file import main
+from unisign_fla.formats.load_limits import MAX_BYTES_VARIABLE
 
 
 def test_prints_a_tree_of_each_file_and_fails_if_one_is_refused(tmp_path, capsys):
@@ -44,3 +46,19 @@ def test_runs_as_a_module(tmp_path):
     assert result.returncode == 0 and result.stdout == f'{path}: ok (pickle, 0 bytes of arrays ' \
                                                        f'and tensors)\n  list of 2\n    [0]: 1\n' \
                                                        f'    [1]: 2\n'
+
+
+def test_long_values_and_bad_limits_are_reported_briefly(tmp_path, capsys, monkeypatch):
+    path = tmp_path / 'blob.pkl'
+    path.write_bytes(pickle.dumps({'blob': bytearray(10**6), 'text': 'x' * 10**6}, protocol=5))
+    assert main([str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "'blob': bytearray of length 1000000\n" in out and "'text': a str of length 1000000" \
+           in out and len(out) < 500
+    with pytest.raises(SystemExit):
+        main([str(path), '--max-bytes', '0'])
+    assert "--max-bytes: expected a positive number of bytes, got '0'" in capsys.readouterr().err
+    monkeypatch.setenv(MAX_BYTES_VARIABLE, 'lots')
+    assert main([str(path)]) == 1
+    assert capsys.readouterr().out == (f"{path}: refused: {MAX_BYTES_VARIABLE} must be a positive "
+                                       f"number of bytes, got 'lots'\n")

@@ -12,7 +12,9 @@ refuses:
 * a memo index that skips ahead of those stored so far (every pickler numbers them 0, 1, 2, ...)
   or is read before it is stored, and a frame longer than the rest of the data;
 * dict keys and set members other than strings, bytes, integers of up to 64 bits, booleans
-  and None (no crafted collisions among those: strings and bytes hash with a per-process key).
+  and None (no crafted collisions among those: strings and bytes hash with a per-process key);
+* more objects than the load's budget allows (load_limits.py): each 1-byte EMPTY_DICT or
+  EMPTY_SET becomes 150-250 bytes of Python objects, so a 10-kB gzip file built gigabytes.
 """
 import pickletools
 

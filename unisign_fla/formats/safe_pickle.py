@@ -11,7 +11,8 @@ numpy scalars come back as Python numbers. Anything else is refused with the fil
 
 A crafted file must not stall or exhaust the loader either: its opcodes are checked before
 anything is built (pickle_opcodes.py), shapes are bounded before they are multiplied, and the
-bytes a load creates (gzip output, arrays) are charged to a budget (load_limits.py).
+bytes a load creates (gzip output, the objects the opcodes build, arrays) are charged to a
+budget (load_limits.py).
 """
 import io
 import math
