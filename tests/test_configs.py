@@ -13,17 +13,26 @@ CONFIGS = sorted(p for p in glob.glob(os.path.join(REPO, 'configs', '**', '*.py'
 @pytest.mark.parametrize('path', CONFIGS, ids=lambda p: os.path.relpath(p, REPO))
 def test_config_parses_and_pipelines_match_the_encoder(path):
     cfg = Config.fromfile(path)
-    uses_rgb = cfg.model.encoder.get('rgb') is not None
+    rgb = cfg.model.encoder.get('rgb')
+    uses_rgb = rgb is not None and rgb.get('type') != 'UniSignRGBFusion'
+    unisign_crops = rgb is not None and not uses_rgb
     for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
         dataset = cfg[loader].dataset
         pipelines = [m.pipeline for m in dataset.datasets] if 'datasets' in dataset else [
             dataset.pipeline]
         for pipeline in pipelines:
-            check_pipeline(pipeline, loader, uses_rgb)
+            check_pipeline(pipeline, loader, uses_rgb, unisign_crops)
 
 
-def check_pipeline(pipeline, loader, uses_rgb):
+def check_pipeline(pipeline, loader, uses_rgb, unisign_crops):
     steps = {step['type']: step for step in pipeline}
+    # Uni-Sign's RGB branch cuts its own crops from the decoded frames of the sampled rows.
+    assert ('UniSignHandCrops' in steps) == ('DecodeClipFrames' in steps) == unisign_crops, loader
+    if unisign_crops:
+        types = [step['type'] for step in pipeline]
+        assert types.index('SampleFrames') < types.index('DecodeClipFrames') < \
+            types.index('UniSignHandCrops'), loader
+        assert steps['UniSignHandCrops']['deterministic'] == (loader != 'train_dataloader')
     assert steps['LoadShardSample'].get('with_crops', False) == uses_rgb, loader
     assert ('ScoreAwareCropSampling' in steps) == uses_rgb, loader
     if uses_rgb:

@@ -11,7 +11,7 @@ import pytest
 import torch
 from mmengine.config import Config
 
-from tests.conftest import write_shard_set
+from tests.conftest import write_shard_set, write_video
 from tests.models.heads.lm_families import TINY, save_family
 from unisign_fla.engine import logged_scalars
 from unisign_fla.lm import build_small_lm, train_tokenizer
@@ -44,6 +44,9 @@ TINY_LIGHT_T = ['model.head.d_model=16', 'model.head.num_heads=2', 'model.head.f
 TINY_RGB = ['model.encoder.rgb.backbone.stage_channels=[8,8]',
             'model.encoder.rgb.backbone.stage_strides=[1,2]',
             'model.encoder.rgb.backbone.norm_groups=4', 'model.encoder.rgb.fusion.num_heads=2']
+# Uni-Sign's PGF at the tiny encoder's width (EfficientNet-B0 has no size options).
+TINY_UNISIGN_RGB = ['model.encoder.rgb.fusion.channels=8', 'model.encoder.rgb.fusion.heads=2',
+                    'model.encoder.rgb.fusion.head_channels=4']
 
 
 def records(dataset):
@@ -56,6 +59,18 @@ def records(dataset):
             row['label'] = labels['label'][i]
         rows.append(row)
     return rows
+
+
+def write_videos(root, pipeline, rows, frames):
+    """The videos ``DecodeClipFrames`` reads (the shards' meta names ``<id>.mp4``, 256 x 256)."""
+    step = next((s for s in pipeline if s['type'] == 'DecodeClipFrames'), None)
+    if step is None:
+        return
+    folder = root / step['video_root']
+    folder.mkdir(parents=True, exist_ok=True)
+    pixels = np.random.default_rng(0).integers(0, 256, (frames, 256, 256, 3), dtype=np.uint8)
+    for row in rows:
+        write_video(str(folder / f'{row["id"]}.mp4'), pixels)
 
 
 def dataset_configs(cfg, loader):
@@ -83,8 +98,9 @@ def lm_kind(path):
 
 def size_options(cfg):
     options = list(TINY_ENCODER)
-    if cfg.model.encoder.get('rgb'):
-        options += TINY_RGB
+    rgb = cfg.model.encoder.get('rgb')
+    if rgb:
+        options += TINY_UNISIGN_RGB if rgb.get('type') == 'UniSignRGBFusion' else TINY_RGB
     if cfg.model.head.type == 'LightTranslator':
         options += TINY_LIGHT_T
     if cfg.model.head.get('adapter', 'mlp') is None:   # tokens enter the LM at its width
@@ -132,6 +148,7 @@ def test_recipe_trains_two_iterations_and_validates(path, tmp_path, monkeypatch,
             if not (shards / dataset.ann_file).exists():
                 shards.mkdir(parents=True, exist_ok=True)
                 write_shard_set(shards, name, split, records(name), frames=10, crop_size=32)
+            write_videos(tmp_path, dataset.pipeline, records(name), frames=10)
     for key in ('pretrained_dir', 'tokenizer_dir'):
         if cfg.model.head.get(key):
             target = tmp_path / cfg.model.head[key]
