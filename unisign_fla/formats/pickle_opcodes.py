@@ -35,15 +35,18 @@ _ROLES = {'GET': GET, 'BINGET': GET, 'LONG_BINGET': GET, 'PUT': PUT, 'BINPUT': P
           'LONG_BINPUT': PUT, 'MEMOIZE': MEMOIZE, 'MARK': MARK, 'POP': POP, 'DUP': DUP,
           'FRAME': FRAME, 'STOP': STOP}
 _LARGE_INTS = frozenset({'INT', 'LONG', 'LONG1', 'LONG4'})   # may exceed 64 bits
+# The popped items that become dict keys or set members (a step of 2: keys, values alternate).
 _KEYS = {'SETITEM': slice(1, 2), 'SETITEMS': slice(None, None, 2), 'DICT': slice(None, None, 2),
          'ADDITEMS': slice(None), 'FROZENSET': slice(None)}
-_IN_PLACE = frozenset({'APPEND', 'APPENDS', 'SETITEM', 'SETITEMS', 'ADDITEMS', 'BUILD'})
+# Opcodes that make no new object: they fill the container below, or push the one empty tuple.
+_NOTHING_NEW = frozenset({'APPEND', 'APPENDS', 'SETITEM', 'SETITEMS', 'ADDITEMS', 'BUILD',
+                          'EMPTY_TUPLE'})
 
 # What the objects an opcode builds will cost in memory, charged before any is built: a slot
 # per opcode (stack, memo or mark, in this pass and again in the unpickler), each new object as
 # sys.getsizeof sizes it empty plus its argument's bytes, and each item a container takes in.
 # Containers and stand-ins also cost an entry in materialise's table of objects seen (tuples a
-# copy too). None, booleans and the empty tuple are shared singletons.
+# copy too). None, booleans and the empty tuple are shared singletons, built once.
 SLOT_BYTES = 8
 _SEEN_BYTES = 104
 OBJECT_BYTES = {'int': 28, 'int_or_bool': 28, 'float': 24, 'str': 64, 'bytes_or_str': 64,
@@ -76,10 +79,10 @@ class _Opcode:
         self.role = _ROLES.get(op.name, PUSH if not before and len(self.pushes) == 1
                                and op.name not in _LARGE_INTS else APPLY)
         kind = self.pushes[0] if len(self.pushes) == 1 else None
-        builds = self.role in (PUSH, APPLY) and op.name not in _IN_PLACE
+        builds = self.role in (PUSH, APPLY) and op.name not in _NOTHING_NEW
         self.cost = SLOT_BYTES + (OBJECT_BYTES.get(kind, 0) if builds else 0)
         self.item_cost = ITEM_BYTES.get(kind, 0) if self.role == APPLY else 0
-        self.keys = _KEYS.get(op.name)       # which popped items become keys or set members
+        self.keys = _KEYS.get(op.name)
         self.large = op.name in _LARGE_INTS
 
 
@@ -224,10 +227,7 @@ def check_opcodes(data: bytes, budget: LoadBudget) -> None:
             if not 0 <= index <= len(memo):
                 raise _malformed(f'memo index {describe(index)} skips ahead of the {len(memo)} '
                                  f'stored so far')
-            if index == len(memo):
-                memo.append(stack.top())
-            else:
-                memo[index] = stack.top()
+            memo[index:index + 1] = [stack.top()]   # a list: 8 bytes an entry, as charged
         elif role == MARK:
             marks.append(len(items))
         elif role == POP and marks and marks[-1] == len(items):

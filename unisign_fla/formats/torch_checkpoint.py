@@ -289,16 +289,17 @@ def load_torch_checkpoint(path: str | os.PathLike, map_location=None,
     (``lambda storage, location: storage.cuda()``); ``max_bytes``: the most the file may
     expand to in memory (load_limits.py)."""
     place, path = _placement(map_location), str(path)
-    with open(path, 'rb') as f, refusals_naming(path, 'checkpoint'):
-        budget = LoadBudget(load_limit(os.fstat(f.fileno()).st_size, max_bytes))
-        if f.read(len(LEGACY_MAGIC)) == LEGACY_MAGIC:
-            raise UnsafePickleError(
-                "is in torch's legacy format (torch < 1.6), which cannot be read without "
-                "running its pickle; re-save it with a current torch from a trusted copy")
-        try:
-            archive = zipfile.ZipFile(f)
-        except zipfile.BadZipFile as error:
-            raise UnsafePickleError(f'not a zip archive as torch.save writes them '
-                                    f'(truncated, or not a checkpoint: {error})') from None
-        with archive:
-            return _load_archive(archive, budget, place)
+    with open(path, 'rb') as f:
+        with refusals_naming(path, 'checkpoint'):
+            budget = LoadBudget(load_limit(os.fstat(f.fileno()).st_size, max_bytes))
+            if f.read(len(LEGACY_MAGIC)) == LEGACY_MAGIC:
+                raise UnsafePickleError(
+                    "is in torch's legacy format (torch < 1.6), which cannot be read without "
+                    "running its pickle; re-save it with a current torch from a trusted copy")
+            try:
+                archive = zipfile.ZipFile(f)
+            except zipfile.BadZipFile as error:
+                raise UnsafePickleError(f'not a zip archive as torch.save writes them '
+                                        f'(truncated, or not a checkpoint: {error})') from None
+            with archive:
+                return _load_archive(archive, budget, place)
