@@ -44,13 +44,12 @@ class UniSignRGBFusion(nn.Module):
 
     def forward(self, hand: str, features: Tensor, **inputs) -> Tensor:
         """hand 'left' or 'right', its features (B, C, T, 21) -> the same with the crops' frames
-        fused. Inputs of other names (the other hand's, other encoders') are ignored."""
+        fused. Inputs of other names (the other hand's, other encoders') are ignored.
+
+        The backbone sees every crop, placeholders included, as in Uni-Sign, whose BatchNorm
+        training statistics count them."""
         frames = inputs[f'{hand}_sampled_indices']
-        real = frames >= 0
-        if not real.any():    # no crop of this hand in the batch: nothing to run
-            self._gates[hand] = (None, 0)
-            return features
         out = self.fusion(features, self.backbone(inputs[f'{hand}_hands']),
                           inputs[f'{hand}_batch_index'], frames, inputs[f'{hand}_skeletons_norm'])
-        self._gates[hand] = (self.fusion.last_gate, int(real.sum()))
+        self._gates[hand] = (self.fusion.last_gate, int((frames >= 0).sum()))
         return out
