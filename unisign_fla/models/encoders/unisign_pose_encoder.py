@@ -87,8 +87,8 @@ class UniSignPoseEncoder(nn.Module):
         out_channels: width of the tokens (mT5-base's 768).
         rgb: config of a hand-feature fusion module, called as
             ``fusion(hand, features, **rgb_inputs)`` with ``hand`` 'left' or 'right' and the
-            hand's spatial features (B, C, T, 21), returning features of the same shape.
-            ``None``: the pose-only model.
+            hand's spatial features (B, C, T, 21), returning features of the same shape
+            (``UniSignRGBFusion``: Uni-Sign's RGB branch). ``None``: the pose-only model.
     """
 
     def __init__(self, embed_channels: int = 64, spatial_channels: Sequence[int] = (64, 128, 256),
