@@ -276,7 +276,7 @@ def test_a_container_bomb_is_refused_before_it_is_built(tmp_path, container):
     assert _peak_growth(path) < 16 * 2**20   # 1 MiB of opcodes, each one slot in the check
 
 
-def test_a_long_opcode_stream_is_refused_within_a_second(tmp_path):
+def test_a_long_opcode_stream_is_refused_without_scanning_it_all(tmp_path):
     # 30 million NONE opcodes and then a bad one, 29 kB gzipped: the scan took 17 s to reach it.
     path = tmp_path / 'long.pkl.gz'
     path.write_bytes(gzip.compress(b'\x80\x04' + b'N' * 30_000_000 + b'\xff'))
