@@ -5,8 +5,12 @@
 
 Variants, all with the reference widths: ``pose`` (one token per frame), ``pose_s4`` (FLa-LLM's
 stride-4 tokens), ``rgb10`` (pose + RGB branch + PGF with score-aware sampling's 10 % of frames
-per hand cropped) and ``rgb100`` (every frame of both hands cropped). Each variant gets one
-warm-up step, then the median of ``--repeats`` timed steps. Peak memory is the process's peak
+per hand cropped), ``rgb100`` (every frame of both hands cropped) and ``unisign`` (Uni-Sign's
+own pose encoder, ``UniSignPoseEncoder``, at its reference sizes: 768-wide tokens, one per frame),
+so that ours and Uni-Sign's are timed side by side in one run (``unisign_over_pose`` and
+``unisign_over_pose_s4``: these machines are noisy, compare ratios); ``--variants pose pose_s4
+unisign`` runs just those. Each variant gets one warm-up step, then the median of ``--repeats``
+timed steps. Peak memory is the process's peak
 resident set size after all variants (the largest one dominates). Ends with one JSON line.
 
 The two RGB variants run on ``--rgb-frames`` (default 64) so that they compare at equal sizes
@@ -21,9 +25,17 @@ import time
 
 import torch
 
-from unisign_fla.models.encoders import PoseEncoder
+from unisign_fla.models.encoders import PoseEncoder, UniSignPoseEncoder
 
 RGB = dict(backbone=dict(type='HandCropBackbone'), fusion=dict(type='PriorGuidedFusion'))
+# name -> (encoder class, its config, fraction of frames with hand crops, RGB-sized clip?)
+VARIANTS = {'pose': (PoseEncoder, dict(temporal_stride=1), 0.0, False),
+            'pose_s4': (PoseEncoder, dict(temporal_stride=4), 0.0, False),
+            'rgb10': (PoseEncoder, dict(temporal_stride=1, rgb=RGB), 0.1, True),
+            'rgb100': (PoseEncoder, dict(temporal_stride=1, rgb=RGB), 1.0, True),
+            'unisign': (UniSignPoseEncoder, dict(), 0.0, False)}
+RATIOS = {'rgb10_over_rgb100': ('rgb10', 'rgb100'), 'pose_s4_over_pose': ('pose_s4', 'pose'),
+          'unisign_over_pose': ('unisign', 'pose'), 'unisign_over_pose_s4': ('unisign', 'pose_s4')}
 
 
 def parse_args(argv=None):
@@ -35,6 +47,7 @@ def parse_args(argv=None):
     parser.add_argument('--crop-size', type=int, default=112)
     parser.add_argument('--repeats', type=int, default=2)
     parser.add_argument('--threads', type=int, default=None, help='torch threads (default: all)')
+    parser.add_argument('--variants', nargs='+', default=list(VARIANTS), choices=list(VARIANTS))
     return parser.parse_args(argv)
 
 
@@ -72,24 +85,25 @@ def main(argv=None):
     if args.threads:
         torch.set_num_threads(args.threads)
     torch.manual_seed(0)
-    variants = {'pose_ms': (dict(temporal_stride=1), 0.0, args.frames),
-                'pose_s4_ms': (dict(temporal_stride=4), 0.0, args.frames),
-                'rgb10_ms': (dict(temporal_stride=1, rgb=RGB), 0.1, args.rgb_frames),
-                'rgb100_ms': (dict(temporal_stride=1, rgb=RGB), 1.0, args.rgb_frames)}
     results, params = {}, {}
-    for name, (config, fraction, frames) in variants.items():
-        encoder = PoseEncoder(**config).train()
+    for name in args.variants:
+        encoder_class, config, fraction, rgb_sized = VARIANTS[name]
+        frames = args.rgb_frames if rgb_sized else args.frames
+        encoder = encoder_class(**config).train()
         params[name] = sum(p.numel() for p in encoder.parameters())
         inputs = make_batch(args.batch, frames, args.crop_size, fraction)
-        results[name] = round(time_step(encoder, inputs, args.repeats), 1)
+        results[f'{name}_ms'] = round(time_step(encoder, inputs, args.repeats), 1)
         crops = len(inputs.get('crops', ()))
-        print(f'{name:>11}: {results[name]:9.1f} ms  ({params[name]:,} parameters, '
+        print(f'{name:>8}: {results[f"{name}_ms"]:9.1f} ms  ({params[name]:,} parameters, '
               f'{args.batch} x {frames} frames, {crops} crops)', flush=True)
-    results['rgb10_over_rgb100'] = round(results['rgb10_ms'] / results['rgb100_ms'], 3)
-    results['pose_s4_over_pose'] = round(results['pose_s4_ms'] / results['pose_ms'], 3)
+    for ratio, (num, den) in RATIOS.items():
+        if num in params and den in params:
+            results[ratio] = round(results[f'{num}_ms'] / results[f'{den}_ms'], 3)
     results['peak_mb'] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
-    results['params'] = params['rgb10_ms']
-    results['params_pose'] = params['pose_ms']
+    if 'rgb10' in params:
+        results['params'] = params['rgb10']
+    results.update({f'params_{name}': count for name, count in params.items()
+                    if name in ('pose', 'unisign')})
     results.update(batch=args.batch, frames=args.frames, rgb_frames=args.rgb_frames,
                    crop_size=args.crop_size, threads=torch.get_num_threads())
     print(json.dumps(results))
