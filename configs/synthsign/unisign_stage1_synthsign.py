@@ -1,7 +1,8 @@
 # fla_stage1_synthsign.py with Uni-Sign's pose encoder and normalisation in place of ours (same
 # data, schedule, augmentation and Light-T): the SLT half of benchmarks/encoder_choice.py.
 #   python tools/train.py configs/synthsign/unisign_stage1_synthsign.py
-_base_ = ['./fla_stage1_synthsign.py', '../_base_/models/synthsign_unisign_encoder.py']
+_base_ = ['../_base_/schedules/cpu_iters.py', '../_base_/datasets/synthsign.py',
+          '../_base_/models/synthsign_stage1.py', '../_base_/models/synthsign_unisign_encoder.py']
 model = dict(encoder={{_base_.unisign_encoder}})
 train_dataloader = dict(dataset=dict(pipeline={{_base_.unisign_augmented_train_pipeline}}))
 val_dataloader = dict(dataset=dict(pipeline={{_base_.uni_sign_test_pipeline}}))
