@@ -20,7 +20,8 @@ per instance for ISLR. ISLR uses the tokenizer of ``benchmarks/multitask.py`` (s
 glosses and class words). Also reported: each encoder's parameters at these widths and the
 training wall time per iteration (noisy on a shared machine; ``benchmarks/encoder.py`` times
 the encoders alone at the reference sizes). Runs whose metrics exist are reused. Ends with one
-JSON line.
+JSON line. On a CPU shared with other jobs, run it with ``OMP_NUM_THREADS=1``: torch's default
+threads made training steps 5x slower here (BENCHMARKS.md).
 """
 import argparse
 import json
