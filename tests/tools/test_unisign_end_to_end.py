@@ -39,8 +39,8 @@ def write_manifest(root) -> str:
     return str(root / 'manifest.jsonl')
 
 
-@pytest.mark.parametrize('variant', ('pose_only', 'rgb_pose'))
-def test_unisign_files_to_unisign_translations(tmp_path, single_thread, variant):
+@pytest.mark.parametrize('variant, beams', [('pose_only', 1), ('pose_only', 4), ('rgb_pose', 1)])
+def test_unisign_files_to_unisign_translations(tmp_path, single_thread, variant, beams):
     manifest = write_manifest(tmp_path / 'videos')
     load_tool('extract_pose').main(['--manifest', manifest, '--video-root',
                                     str(tmp_path / 'videos'), '--out', str(tmp_path / 'shards'),
@@ -62,7 +62,7 @@ def test_unisign_files_to_unisign_translations(tmp_path, single_thread, variant)
             str(tmp_path / 'converted.pth'), '--work-dir', str(tmp_path / 'work'),
             '--out-dir', str(out_dir), '--cfg-options',
             f'model.head.pretrained_dir={os.path.join(reference_dir(), "mt5-tiny")}',
-            'model.generation.num_beams=1', 'model.generation.max_new_tokens=20',
+            f'model.generation.num_beams={beams}', 'model.generation.max_new_tokens=20',
             f'test_dataloader.dataset.data_root={tmp_path / "shards"}',
             f'test_dataloader.dataset.ann_file=unisign_{language}-test.index.json',
             'test_dataloader.num_workers=0', 'test_dataloader.persistent_workers=False',
@@ -74,7 +74,8 @@ def test_unisign_files_to_unisign_translations(tmp_path, single_thread, variant)
         with open(os.path.join(reference_dir(), 'cases', case, 'golden.json'),
                   encoding='utf-8') as f:
             info = json.load(f)
-        expected[case] = info['greedy_text'] if rgb else info['pose_only']['greedy_text']
+        texts = info if rgb else info['pose_only']
+        expected[case] = texts['greedy_text' if beams == 1 else 'beam4_text']
     if not rgb:
         assert hypotheses == expected
         return
