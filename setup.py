@@ -16,6 +16,7 @@ CORE = [
     'sentencepiece>=0.2.1',
     'protobuf>=7.36.1',
     'setuptools<81',  # mmengine imports pkg_resources, removed in setuptools 81
+    'pillow>=10',     # Uni-Sign's hand crops are resized with Pillow's bicubic filter
 ]
 
 setup(
