@@ -48,6 +48,10 @@ class SignTranslator(BaseModel):
         super().__init__(data_preprocessor=data_preprocessor, init_cfg=init_cfg)
         self.encoder = MODELS.build(encoder)
         self.head = MODELS.build(dict(head, in_channels=self.encoder.out_channels))
+        parameters = inspect.signature(self.encoder.forward).parameters
+        # Names of the inputs the encoder's forward takes; None: any (it has **kwargs).
+        self._encoder_takes = None if any(p.kind is p.VAR_KEYWORD for p in parameters.values()) \
+            else set(parameters)
         self.prompts = dict(DEFAULT_PROMPTS, **(prompts or {}))
         self.generation = {'max_new_tokens': 60, 'num_beams': 4, **(generation or {})}
         if init_checkpoint:
@@ -90,10 +94,8 @@ class SignTranslator(BaseModel):
         """The batch's RGB inputs the encoder takes: those its ``forward`` names (``PoseEncoder``:
         crops, crop_index, crop_joints), or all of them if it takes ``**kwargs``
         (``UniSignPoseEncoder``, whose RGB hook picks its own)."""
-        parameters = inspect.signature(self.encoder.forward).parameters
-        takes_any = any(p.kind is p.VAR_KEYWORD for p in parameters.values())
         return {k: v for k, v in inputs.items() if k not in ('keypoints', 'mask')
-                and (takes_any or k in parameters)}
+                and (self._encoder_takes is None or k in self._encoder_takes)}
 
     def forward(self, inputs: dict, data_samples: List[dict], mode: str = 'tensor'):
         visual, visual_mask = self.encoder(inputs['keypoints'], inputs['mask'],
