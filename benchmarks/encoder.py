@@ -2,6 +2,7 @@
 
     python benchmarks/encoder.py                      # batch 8 x 256 frames, 112 px crops
     python benchmarks/encoder.py --frames 64 --rgb-frames 32 --repeats 1
+    python benchmarks/encoder.py --device cuda --bf16 --repeats 10   # a GPU, bf16 autocast
 
 Variants, all with the reference widths: ``pose`` (one token per frame), ``pose_s4`` (FLa-LLM's
 stride-4 tokens), ``rgb10`` (pose + RGB branch + PGF with score-aware sampling's 10 % of frames
@@ -11,13 +12,15 @@ so that ours and Uni-Sign's are timed side by side in one run (``unisign_over_po
 ``unisign_over_pose_s4``: these machines are noisy, compare ratios); ``--variants pose pose_s4
 unisign`` runs just those. Each variant gets one warm-up step, then the median of ``--repeats``
 timed steps. Peak memory is the process's peak
-resident set size after all variants (the largest one dominates). Ends with one JSON line.
+resident set size after all variants (the largest one dominates); on a GPU also the largest
+memory torch allocated there for one variant (``peak_gpu_mb``). Ends with one JSON line.
 
 The two RGB variants run on ``--rgb-frames`` (default 64) so that they compare at equal sizes
 on a CPU machine: 100 % RGB at 256 frames is 4096 crops of 112 px in one batch, whose
 activations need about 40 GB (5 GB measured for 512 crops, growing linearly).
 """
 import argparse
+import contextlib
 import json
 import resource
 import statistics
@@ -48,6 +51,8 @@ def parse_args(argv=None):
     parser.add_argument('--repeats', type=int, default=2)
     parser.add_argument('--threads', type=int, default=None, help='torch threads (default: all)')
     parser.add_argument('--variants', nargs='+', default=list(VARIANTS), choices=list(VARIANTS))
+    parser.add_argument('--device', default='cpu', help="e.g. 'cuda'")
+    parser.add_argument('--bf16', action='store_true', help='run under bf16 autocast')
     return parser.parse_args(argv)
 
 
@@ -67,14 +72,23 @@ def make_batch(batch: int, frames: int, crop_size: int, rgb_fraction: float, see
     return inputs
 
 
-def time_step(encoder: torch.nn.Module, inputs: dict, repeats: int) -> float:
+def time_step(encoder: torch.nn.Module, inputs: dict, repeats: int, bf16: bool = False) -> float:
     """Median milliseconds of forward + backward (after one warm-up step)."""
+    device = next(encoder.parameters()).device
+    autocast = (torch.autocast(device.type, dtype=torch.bfloat16) if bf16
+                else contextlib.nullcontext())
     times = []
     for step in range(repeats + 1):
         encoder.zero_grad(set_to_none=True)
+        if device.type == 'cuda':
+            torch.cuda.synchronize(device)
         start = time.perf_counter()
-        tokens, _ = encoder(**inputs)
-        tokens.square().mean().backward()
+        with autocast:
+            tokens, _ = encoder(**inputs)
+            loss = tokens.float().square().mean()
+        loss.backward()
+        if device.type == 'cuda':
+            torch.cuda.synchronize(device)
         if step:
             times.append(1000 * (time.perf_counter() - start))
     return statistics.median(times)
@@ -85,14 +99,20 @@ def main(argv=None):
     if args.threads:
         torch.set_num_threads(args.threads)
     torch.manual_seed(0)
-    results, params = {}, {}
+    device = torch.device(args.device)
+    results, params, peak_gpu = {}, {}, 0
     for name in args.variants:
         encoder_class, config, fraction, rgb_sized = VARIANTS[name]
         frames = args.rgb_frames if rgb_sized else args.frames
-        encoder = encoder_class(**config).train()
+        encoder = encoder_class(**config).train().to(device)
         params[name] = sum(p.numel() for p in encoder.parameters())
-        inputs = make_batch(args.batch, frames, args.crop_size, fraction)
-        results[f'{name}_ms'] = round(time_step(encoder, inputs, args.repeats), 1)
+        inputs = {key: value.to(device) for key, value in
+                  make_batch(args.batch, frames, args.crop_size, fraction).items()}
+        if device.type == 'cuda':
+            torch.cuda.reset_peak_memory_stats(device)
+        results[f'{name}_ms'] = round(time_step(encoder, inputs, args.repeats, args.bf16), 1)
+        if device.type == 'cuda':
+            peak_gpu = max(peak_gpu, torch.cuda.max_memory_allocated(device))
         crops = len(inputs.get('crops', ()))
         print(f'{name:>8}: {results[f"{name}_ms"]:9.1f} ms  ({params[name]:,} parameters, '
               f'{args.batch} x {frames} frames, {crops} crops)', flush=True)
@@ -100,12 +120,15 @@ def main(argv=None):
         if num in params and den in params:
             results[ratio] = round(results[f'{num}_ms'] / results[f'{den}_ms'], 3)
     results['peak_mb'] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    if device.type == 'cuda':
+        results['peak_gpu_mb'] = round(peak_gpu / 2**20, 1)
     if 'rgb10' in params:
         results['params'] = params['rgb10']
     results.update({f'params_{name}': count for name, count in params.items()
                     if name in ('pose', 'unisign')})
     results.update(batch=args.batch, frames=args.frames, rgb_frames=args.rgb_frames,
-                   crop_size=args.crop_size, threads=torch.get_num_threads())
+                   crop_size=args.crop_size, threads=torch.get_num_threads(),
+                   device=str(device), bf16=args.bf16)
     print(json.dumps(results))
     return results
 

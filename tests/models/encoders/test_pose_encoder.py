@@ -122,3 +122,26 @@ def test_temporal_dropout_keeps_the_evaluation_scale():
     with torch.no_grad():
         mean = torch.stack([block(x, mask)[0] for _ in range(4000)]).mean(dim=0)
     torch.testing.assert_close(mean, expected, atol=0.15, rtol=0)   # 1.07 off before the fix
+
+
+@pytest.mark.parametrize('rgb', [False, True])
+def test_trains_under_bf16_autocast(rgb):
+    # The recipes train in bf16 (AmpOptimWrapper). Under autocast the masked BatchNorm got bf16
+    # statistics and failed to update its float32 running averages.
+    torch.manual_seed(0)
+    config = dict(SMALL, rgb=dict(backbone=dict(type='HandCropBackbone', stage_channels=(8, 16),
+                                                   stage_strides=(1, 2), out_channels=16),
+                                  fusion=dict(type='PriorGuidedFusion'))) if rgb else SMALL
+    encoder = PoseEncoder(**config).train()
+    inputs = dict(keypoints=torch.randn(2, 8, 69, 3), mask=torch.ones(2, 8, dtype=torch.bool))
+    if rgb:
+        inputs.update(crops=torch.randint(0, 256, (2, 32, 32, 3), dtype=torch.uint8),
+                      crop_index=torch.tensor([[0, 1, 0], [1, 3, 1]]),
+                      crop_joints=torch.rand(2, 21, 2))
+    with torch.autocast('cpu', dtype=torch.bfloat16):
+        tokens, _ = encoder(**inputs)
+    tokens.float().square().mean().backward()
+    assert torch.isfinite(tokens.float()).all()
+    norms = [m for m in encoder.modules() if isinstance(m, torch.nn.BatchNorm1d)]
+    assert norms and all(m.running_mean.dtype == torch.float32 for m in norms)
+    assert all(torch.isfinite(p.grad).all() for p in encoder.parameters() if p.grad is not None)

@@ -83,7 +83,8 @@ class MaskedBatchNorm(nn.Module):
 
     def forward(self, x: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
         n, t, v, c = x.shape
-        flat = x.reshape(n * t, v * c)
+        # Statistics in float32 also under bf16 autocast, as torch's own BatchNorm keeps them.
+        flat = x.reshape(n * t, v * c).float()
         norm = self.norm
         valid = flat[mask.reshape(-1)]
         if self.training and len(valid) > 1:
@@ -95,4 +96,4 @@ class MaskedBatchNorm(nn.Module):
         else:
             mean, var = norm.running_mean, norm.running_var
         out = (flat - mean) * torch.rsqrt(var + norm.eps) * norm.weight + norm.bias
-        return out.reshape(n, t, v, c) * mask[:, :, None, None]
+        return out.to(x.dtype).reshape(n, t, v, c) * mask[:, :, None, None]
