@@ -88,6 +88,22 @@ def test_uni_sign_reference_mt5_tokenizer_gives_uni_signs_prompt_ids():
     assert tokenizer(golden['prompt'])['input_ids'] == golden['prompt_ids']
 
 
+def test_mt5_base_layout_tokenises_as_sentencepiece_does():
+    """mT5-base's folder holds spiece.model and no tokenizer.json. Uni-Sign reads it with the slow
+    T5Tokenizer(legacy=False), whose ids for plain text are sentencepiece's own plus EOS; the
+    tokenizer load_tokenizer builds from the same folder must give exactly those."""
+    import sentencepiece
+    from tests.conftest import shared_data_dir
+    folder = f'{shared_data_dir()}/unisign_reference/mt5-tiny'
+    processor = sentencepiece.SentencePieceProcessor(model_file=f'{folder}/spiece.model')
+    tokenizer = load_tokenizer(folder)
+    texts = ENGLISH + CHINESE + ['今天 天气  很好。 Hello, world 123',
+                                 '２０２６年，ＣＳＬ－Ｄａｉｌｙ！',
+                                 'Translate sign language video to Chinese: ']
+    for text in texts:
+        assert tokenizer(text)['input_ids'] == processor.encode(text) + [tokenizer.eos_token_id]
+
+
 def test_sentencepiece_folder_without_its_protobuf_names_the_fix(tmp_path, monkeypatch):
     import sys
     from tests.models.heads.lm_families import save_family

@@ -3,29 +3,24 @@ configs/unisign/unisign_pose_slt.py and unisign_rgb_pose_slt.py, give Uni-Sign's
 the reference cases (batch 1, every frame valid; the RGB-pose model with the reference's crops,
 placeholders included): visual tokens, mT5's encoder input, teacher-forced logits and loss,
 greedy and beam-4 generations."""
-import json
 import os
 
 import numpy as np
 import pytest
 import torch
 from mmengine.config import Config
-from safetensors.numpy import load_file
 
-from tests.models.encoders.unisign_checkpoint import reference_dir, unisign_state_dict
+from tests.models.encoders.unisign_checkpoint import (CASES, converted_checkpoint,
+                                                      reference_case, reference_dir)
 from unisign_fla.engine.checkpoint import load_model_weights
 from unisign_fla.models.heads.text_sequences import (encode_targets, pad_ids,
                                                      teacher_forcing_inputs)
-from unisign_fla.models.unisign_conversion import RGB_PREFIXES, convert_unisign_checkpoint
 from unisign_fla.registry import MODELS
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-CASES = ('zh_single', 'en_long', 'zh_no_hands')
 # variant -> (recipe, prefix of its outputs in the golden files and golden.json)
 VARIANTS = {'pose_only': ('unisign_pose_slt.py', 'pose_only.'),
             'rgb_pose': ('unisign_rgb_pose_slt.py', '')}
-GOLDEN_PARTS = ('body', 'left', 'right', 'face_all')
-LANGUAGES = {'Chinese': 'zh', 'English': 'en'}
 
 
 @pytest.fixture(scope='module', params=list(VARIANTS))
@@ -34,15 +29,12 @@ def variant(request, tmp_path_factory):
     pose-only variant) converted by the converter and loaded strictly into the recipe's model,
     in eval mode."""
     recipe, prefix = VARIANTS[request.param]
-    folder = tmp_path_factory.mktemp('unisign')
-    state = {k: v for k, v in unisign_state_dict().items()
-             if request.param == 'rgb_pose' or not k.startswith(RGB_PREFIXES)}
-    torch.save({'model': state}, folder / 'unisign.pth')
-    convert_unisign_checkpoint(str(folder / 'unisign.pth'), str(folder / 'converted.pth'))
+    converted = converted_checkpoint(tmp_path_factory.mktemp('unisign'),
+                                     rgb=request.param == 'rgb_pose')
     cfg = Config.fromfile(os.path.join(REPO, 'configs', 'unisign', recipe))
     cfg.model.head.pretrained_dir = os.path.join(reference_dir(), 'mt5-tiny')
     built = MODELS.build(cfg.model)
-    load_model_weights(built, str(folder / 'converted.pth'))
+    load_model_weights(built, converted)
     return prefix, built.eval()
 
 
@@ -54,25 +46,7 @@ def model(variant):
 @pytest.fixture(params=CASES)
 def case(request, variant):
     """(info, golden, inputs, sample) with the variant's golden outputs under plain names."""
-    prefix = variant[0]
-    folder = os.path.join(reference_dir(), 'cases', request.param)
-    with open(os.path.join(folder, 'golden.json'), encoding='utf-8') as f:
-        info = json.load(f)
-    golden = {k: torch.from_numpy(v)
-              for k, v in load_file(os.path.join(folder, 'golden.safetensors')).items()}
-    golden.update({k[len(prefix):]: v for k, v in golden.items() if prefix and
-                   k.startswith(prefix)})
-    info.update(info.get(prefix[:-1], {}) if prefix else {})
-    keypoints = torch.cat([golden[f'parts.{p}'] for p in GOLDEN_PARTS], dim=1)[None]
-    language = next(code for name, code in LANGUAGES.items() if name in info['prompt'])
-    sample = dict(task='slt', language=language, target=info['target'])
-    inputs = dict(keypoints=keypoints, mask=torch.ones(keypoints.shape[:2], dtype=torch.bool))
-    if not prefix:   # the reference's crops, all of the one clip (row 0)
-        for hand in ('left', 'right'):
-            for key in ('hands', 'sampled_indices', 'skeletons_norm'):
-                inputs[f'{hand}_{key}'] = golden[f'rgb.{hand}_{key}']
-            inputs[f'{hand}_batch_index'] = torch.zeros_like(inputs[f'{hand}_sampled_indices'])
-    return info, golden, inputs, sample
+    return reference_case(request.param, variant[0])
 
 
 def assert_relative(ours, reference, tolerance=1e-4):

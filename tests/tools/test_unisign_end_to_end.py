@@ -6,45 +6,21 @@ from the videos, frames chosen by weight) those of its RGB-pose model as far as 
 allow: Uni-Sign drew them at random (with a fixed numpy seed), so they may differ."""
 import json
 import os
-import shutil
 
 import pytest
 import torch
 
-from tests.models.encoders.unisign_checkpoint import reference_dir, unisign_state_dict
+from tests.models.encoders.unisign_checkpoint import (CASES, converted_checkpoint, reference_dir,
+                                                      unisign_state_dict)
 from unisign_fla.models.unisign_conversion import RGB_PREFIXES
 
 from .conftest import REPO, load_tool
-
-CASES = ('zh_single', 'en_long', 'zh_no_hands')
-
-
-def write_manifest(root) -> str:
-    """Each case's video and pose pickle under ``root``, one manifest record per case; a data
-    set per language, since an evaluation set has one language."""
-    rows = []
-    for case in CASES:
-        source = os.path.join(reference_dir(), 'cases', case)
-        os.makedirs(root / case)
-        for name in ('video.mp4', 'pose.pkl'):
-            shutil.copyfile(os.path.join(source, name), root / case / name)
-        with open(os.path.join(source, 'golden.json'), encoding='utf-8') as f:
-            info = json.load(f)
-        language = 'zh' if 'Chinese' in info['prompt'] else 'en'
-        rows.append(dict(id=case, dataset=f'unisign_{language}', split='test',
-                         video=f'{case}/video.mp4', keypoints=f'{case}/pose.pkl',
-                         text=info['target'], language=language))
-    with open(root / 'manifest.jsonl', 'w', encoding='utf-8') as f:
-        f.writelines(json.dumps(row, ensure_ascii=False) + '\n' for row in rows)
-    return str(root / 'manifest.jsonl')
+from .unisign_files import extract_reference_shards
 
 
 @pytest.mark.parametrize('variant, beams', [('pose_only', 1), ('pose_only', 4), ('rgb_pose', 1)])
 def test_unisign_files_to_unisign_translations(tmp_path, single_thread, variant, beams):
-    manifest = write_manifest(tmp_path / 'videos')
-    load_tool('extract_pose').main(['--manifest', manifest, '--video-root',
-                                    str(tmp_path / 'videos'), '--out', str(tmp_path / 'shards'),
-                                    '--backend', 'precomputed', '--no-crops', '--threads', '1'])
+    extract_reference_shards(tmp_path)
     rgb = variant == 'rgb_pose'
     state = {k: v for k, v in unisign_state_dict().items()
              if rgb or not k.startswith(RGB_PREFIXES)}
@@ -84,3 +60,42 @@ def test_unisign_files_to_unisign_translations(tmp_path, single_thread, variant,
           f'translations equal the reference\'s ({", ".join(equal)})')
     # Without hand crops (placeholders only) the crop frames cannot differ.
     assert hypotheses['zh_no_hands'] == expected['zh_no_hands']
+
+
+# The configs of Uni-Sign's other released checkpoints (docs/unisign_checkpoints.md) -> the
+# checkpoint's variant and the language of the cases they evaluate here.
+RELEASED = {'unisign_pose_slt_csl-news.py': ('pose_only', 'zh'),
+            'unisign_pose_slt_how2sign.py': ('pose_only', 'en'),
+            'unisign_pose_slt_openasl.py': ('pose_only', 'en'),
+            'unisign_rgb_pose_islr_wlasl2000.py': ('rgb_pose', 'en')}
+
+
+@pytest.mark.parametrize('recipe', sorted(RELEASED))
+def test_each_released_checkpoint_config_runs_its_converted_checkpoint(recipe, tmp_path,
+                                                                      single_thread):
+    variant, language = RELEASED[recipe]
+    shards = extract_reference_shards(tmp_path)
+    converted = converted_checkpoint(tmp_path, rgb=variant == 'rgb_pose')
+    options = [f'model.head.pretrained_dir={os.path.join(reference_dir(), "mt5-tiny")}',
+               'model.generation.num_beams=1', 'model.generation.max_new_tokens=20',
+               f'test_dataloader.dataset.data_root={shards}',
+               f'test_dataloader.dataset.ann_file=unisign_{language}-test.index.json',
+               'test_dataloader.num_workers=0', 'test_dataloader.persistent_workers=False']
+    if variant == 'rgb_pose':
+        options.append(f'test_dataloader.dataset.pipeline.3.video_root={tmp_path / "videos"}')
+    load_tool('test').main([os.path.join(REPO, 'configs', 'unisign', recipe), converted,
+                            '--work-dir', str(tmp_path / 'work'), '--out-dir',
+                            str(tmp_path / 'out'), '--cfg-options', *options])
+    with open(tmp_path / 'out' / 'predictions.jsonl', encoding='utf-8') as f:
+        hypotheses = {row['id']: row['hypothesis'] for row in map(json.loads, f)}
+    with open(tmp_path / 'out' / 'metrics.json', encoding='utf-8') as f:
+        metrics = json.load(f)
+    if variant == 'rgb_pose':   # ISLR on 64 of en_long's 155 frames: scored as a class word
+        assert list(hypotheses) == ['en_long'] and 'top1_instance' in json.dumps(metrics)
+        return
+    expected = {}
+    for case in hypotheses:
+        with open(os.path.join(reference_dir(), 'cases', case, 'golden.json'),
+                  encoding='utf-8') as f:
+            expected[case] = json.load(f)['pose_only']['greedy_text']
+    assert len(hypotheses) == (2 if language == 'zh' else 1) and hypotheses == expected

@@ -13,6 +13,8 @@ from mmengine.model import BaseModel
 from unisign_fla.engine.checkpoint import load_checkpoint_state_dict
 from unisign_fla.registry import MODELS
 
+from .lora_names import names_by_plain_name
+
 LANGUAGE_NAMES = {'zh': 'Chinese', 'de': 'German', 'en': 'English'}
 DEFAULT_PROMPTS = {
     'slt': 'Translate sign language video to {language}: ',
@@ -34,7 +36,8 @@ class SignTranslator(BaseModel):
             name (Uni-Sign's RGB-pose stage from its pose stage, fine-tuning from pretraining).
             Weights it lacks keep their fresh initialisation and are listed in the log (the new
             RGB branch, say); a weight it has in another shape, or one this model lacks, is an
-            error naming it.
+            error naming it. A checkpoint without LoRA initialises a model whose head has LoRA
+            (peft's renamed weights are matched to their plain names; LoRA's own start fresh).
         freeze_encoder: stage 2 of FLa-LLM: encoder weights fixed and kept in eval mode.
         prompts: task -> prompt template (``{language}`` is replaced by the language name).
         generation: ``max_new_tokens``, ``num_beams`` for prediction.
@@ -64,8 +67,10 @@ class SignTranslator(BaseModel):
             self.encoder.eval()
 
     def _load_by_name(self, path: str) -> None:
-        state = load_checkpoint_state_dict(path)
         own = self.state_dict()
+        wrapped = names_by_plain_name(own)
+        state = {k if k in own else wrapped.get(k, k): v
+                 for k, v in load_checkpoint_state_dict(path).items()}
         unexpected = sorted(k for k in state if k not in own)
         reshaped = sorted(f'{k} {tuple(v.shape)} -> {tuple(own[k].shape)}'
                           for k, v in state.items() if k in own and v.shape != own[k].shape)

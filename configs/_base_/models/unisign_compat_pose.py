@@ -4,11 +4,11 @@
 # tokens straight into mT5-base (no adapter), the prompt followed by EOS and the same prompt for
 # every task, targets cut to 50 tokens, beam 4 and 100 new tokens. Its input must be Uni-Sign's
 # normalisation: NormalizeKeypoints(mode='uni_sign') (unisign_compat_pipelines.py).
+_base_ = ['./unisign_pose_encoder.py']
 slt_prompt = 'Translate sign language video to {language}: '
 model = dict(
     type='SignTranslator',
-    encoder=dict(type='UniSignPoseEncoder', embed_channels=64, spatial_channels=(64, 128, 256),
-                 temporal_layers=3, temporal_kernel=5, out_channels=768),
+    encoder=_base_.unisign_pose_encoder,
     head=dict(type='LanguageModelHead', pretrained_dir='checkpoints/mt5-base', adapter=None,
               prompt_eos=True, label_smoothing=0.2, max_target_length=50),
     prompts=dict(slt=slt_prompt, cslr=slt_prompt, islr=slt_prompt),
