@@ -2,7 +2,7 @@
 import pytest
 import torch
 
-from tests.models.encoders.unisign_checkpoint import unisign_state_dict
+from tests.models.encoders.unisign_checkpoint import converted_checkpoint, unisign_state_dict
 from unisign_fla.engine.checkpoint import load_checkpoint
 from unisign_fla.models.unisign_conversion import convert_unisign_state_dict, target_key
 
@@ -90,3 +90,18 @@ def test_rgb_pose_checkpoint_converts_and_reports_its_gate(tmp_path, capsys, clo
     assert torch.equal(converted['encoder.rgb_fusion.fusion.attention.to_q.weight'],
                        state['fusion_pose_rgb_DA.to_q.weight'])
     assert not any(k.startswith(('rgb_', 'fusion_')) for k in converted)
+
+
+def test_pose_only_leaves_the_rgb_branch_out(tmp_path, capsys):
+    """--pose-only on an RGB-pose checkpoint writes what converting it without its RGB branch
+    writes: the pose-only configs load it (tests/models/test_unisign_parity.py: Uni-Sign's
+    pose-only outputs)."""
+    torch.save({'model': unisign_state_dict()}, tmp_path / 'rgb_pose.pth')
+    load_tool('convert_checkpoint').main(['unisign', str(tmp_path / 'rgb_pose.pth'), '--out',
+                                          str(tmp_path / 'pose.pth'), '--pose-only'])
+    assert 'left out the RGB branch (383 tensors); its gate is open' in capsys.readouterr().out
+    ours = load_checkpoint(str(tmp_path / 'pose.pth'))
+    assert ours['meta']['pose_only'] is True
+    expected = load_checkpoint(converted_checkpoint(tmp_path, rgb=False))['state_dict']
+    assert ours['state_dict'].keys() == expected.keys()
+    assert all(torch.equal(v, expected[k]) for k, v in ours['state_dict'].items())

@@ -66,6 +66,7 @@ class ConversionReport:
     upcast: int = 0
     rgb: int = 0                      # tensors of the RGB branch (0: a pose-only checkpoint)
     gate_closed: Optional[bool] = None   # PGF's gate zero for every input; None without RGB
+    rgb_left_out: int = 0             # RGB-branch tensors not written (``pose_only``)
 
 
 def unisign_state_dict(checkpoint: dict, name: str) -> Dict[str, torch.Tensor]:
@@ -128,15 +129,22 @@ def convert_unisign_state_dict(state: Dict[str, torch.Tensor], name: str = 'chec
     return out, report
 
 
-def convert_unisign_checkpoint(src: str, out: str) -> ConversionReport:
+def convert_unisign_checkpoint(src: str, out: str, pose_only: bool = False) -> ConversionReport:
     """Read ``src`` with the weights-only loader, convert it, write an mmengine-style checkpoint
     ``{'state_dict': ..., 'meta': ...}`` that ``tools/test.py`` loads strictly with
-    ``configs/unisign/unisign_pose_slt.py`` (pose-only) or ``unisign_rgb_pose_slt.py``."""
+    ``configs/unisign/unisign_pose_slt.py`` (pose-only) or ``unisign_rgb_pose_slt.py``.
+    ``pose_only`` leaves an RGB-pose checkpoint's RGB branch out (``report.rgb_left_out``): the
+    pose-only configs then load it, which is all such a model is when its gate is closed."""
     state = unisign_state_dict(load_checkpoint(src), src)
     converted, report = convert_unisign_state_dict(state, src)
+    if pose_only:
+        rgb = [k for k in converted if k.startswith(RGB_FUSION)]
+        for key in rgb:
+            del converted[key]
+        report.rgb_left_out = len(rgb)
     meta = dict(converted_from='uni_sign', source=os.path.basename(src),
                 dropped=report.dropped, deduplicated=report.deduplicated,
-                pgf_gate_closed=report.gate_closed)
+                pgf_gate_closed=report.gate_closed, pose_only=pose_only)
     os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
     torch.save({'state_dict': converted, 'meta': meta}, out)
     return report
