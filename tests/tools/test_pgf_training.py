@@ -10,7 +10,7 @@ from .conftest import REPO, data_options, load_tool, schedule_options
 train_tool, test_tool = load_tool('train'), load_tool('test')
 
 PGF_STAGE1 = os.path.join(REPO, 'configs/synthsign/pgf_stage1_synthsign.py')
-ITERS = 80          # at LR 2e-3, about 45 s here (every candidate frame has a crop)
+ITERS = 60          # at LR 2e-3 (every candidate frame has a crop)
 REFERENCE_ITERS = 10
 
 
@@ -34,7 +34,7 @@ def pgf_runs(tiny_synthsign, tmp_path_factory):
 
 
 def test_pgf_gate_moves_away_from_its_initial_value(pgf_runs):
-    """Measured: 0.052 at the first iteration, 0.120 over the last ten."""
+    """Measured: 0.053 at the first iteration, 0.092 over the last ten (0.120 after 80)."""
     gates = [value for _, value in sorted(logged_scalars(str(pgf_runs['sigmoid']), 'pgf_gate'))]
     assert len(gates) == ITERS
     assert gates[0] == pytest.approx(0.05, abs=0.01)

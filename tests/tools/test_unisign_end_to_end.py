@@ -70,19 +70,31 @@ RELEASED = {'unisign_pose_slt_csl-news.py': ('pose_only', 'zh'),
             'unisign_rgb_pose_islr_wlasl2000.py': ('rgb_pose', 'en')}
 
 
+@pytest.fixture(scope='module')
+def reference_files(tmp_path_factory):
+    """The cases' files and shards, and the reference checkpoint converted per variant."""
+    root = tmp_path_factory.mktemp('released')
+    extract_reference_shards(root)
+    converted = {}
+    for variant in ('pose_only', 'rgb_pose'):
+        os.makedirs(root / variant)
+        converted[variant] = converted_checkpoint(root / variant, rgb=variant == 'rgb_pose')
+    return root, converted
+
+
 @pytest.mark.parametrize('recipe', sorted(RELEASED))
-def test_each_released_checkpoint_config_runs_its_converted_checkpoint(recipe, tmp_path,
-                                                                      single_thread):
+def test_each_released_checkpoint_config_runs_its_converted_checkpoint(recipe, reference_files,
+                                                                      tmp_path, single_thread):
     variant, language = RELEASED[recipe]
-    shards = extract_reference_shards(tmp_path)
-    converted = converted_checkpoint(tmp_path, rgb=variant == 'rgb_pose')
+    root, converted = reference_files
+    shards, converted = root / 'shards', converted[variant]
     options = [f'model.head.pretrained_dir={os.path.join(reference_dir(), "mt5-tiny")}',
                'model.generation.num_beams=1', 'model.generation.max_new_tokens=20',
                f'test_dataloader.dataset.data_root={shards}',
                f'test_dataloader.dataset.ann_file=unisign_{language}-test.index.json',
                'test_dataloader.num_workers=0', 'test_dataloader.persistent_workers=False']
     if variant == 'rgb_pose':
-        options.append(f'test_dataloader.dataset.pipeline.3.video_root={tmp_path / "videos"}')
+        options.append(f'test_dataloader.dataset.pipeline.3.video_root={root / "videos"}')
     load_tool('test').main([os.path.join(REPO, 'configs', 'unisign', recipe), converted,
                             '--work-dir', str(tmp_path / 'work'), '--out-dir',
                             str(tmp_path / 'out'), '--cfg-options', *options])
