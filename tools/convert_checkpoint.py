@@ -1,6 +1,6 @@
 """Convert another toolkit's checkpoint into one this toolkit's configs load.
 
-    python tools/convert_checkpoint.py unisign csl_daily_pose_slt.pth --out work_dirs/unisign.pth
+    python tools/convert_checkpoint.py unisign CSL_DAILY_POSE.pth --out work_dirs/unisign.pth
     python tools/test.py configs/unisign/unisign_pose_slt.py work_dirs/unisign.pth
 
 ``unisign``: a Uni-Sign checkpoint (``{'model': state_dict}``) for

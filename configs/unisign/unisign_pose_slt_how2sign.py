@@ -1,7 +1,7 @@
 # Uni-Sign's released How2Sign pose-only translation checkpoint, converted, evaluated on How2Sign
 # test (English prompt: the shards' language). Shards from Uni-Sign's released How2Sign pose
 # pickles (docs/unisign_checkpoints.md):
-#   python tools/convert_checkpoint.py unisign how2sign_pose_only_slt.pth --out work_dirs/h2s.pth
+#   python tools/convert_checkpoint.py unisign HOW2SIGN_CHECKPOINT.pth --out work_dirs/h2s.pth
 #   python tools/test.py configs/unisign/unisign_pose_slt_how2sign.py work_dirs/h2s.pth
 # Uni-Sign's own settings are kept (targets cut to 50 tokens, 100 new tokens); Uni-Sign's How2Sign
 # labels have no dev split, so training from here needs the official release's (how2sign.py).

@@ -1,7 +1,7 @@
 # Uni-Sign's released OpenASL pose-only translation checkpoint, converted, evaluated on OpenASL
 # test (English prompt: the shards' language). Shards from Uni-Sign's released OpenASL pose
 # pickles (docs/unisign_checkpoints.md):
-#   python tools/convert_checkpoint.py unisign openasl_pose_only_slt.pth --out work_dirs/oasl.pth
+#   python tools/convert_checkpoint.py unisign OPENASL_CHECKPOINT.pth --out work_dirs/oasl.pth
 #   python tools/test.py configs/unisign/unisign_pose_slt_openasl.py work_dirs/oasl.pth
 _base_ = ['../_base_/schedules/uni_sign_20e.py', '../_base_/datasets/openasl.py',
           '../_base_/datasets/unisign_compat_pipelines.py',

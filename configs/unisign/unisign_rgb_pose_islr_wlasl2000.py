@@ -2,7 +2,7 @@
 # on WLASL-2000 test (top-1 per instance and per class): 64 frames per clip as in Uni-Sign's
 # WLASL script, the translation prompt and generation of every Uni-Sign task, the class word as
 # the target; hand crops cut from the videos under the extraction's --video-root:
-#   python tools/convert_checkpoint.py unisign wlasl_rgb_pose_islr.pth --out work_dirs/wlasl.pth
+#   python tools/convert_checkpoint.py unisign WLASL_CHECKPOINT.pth --out work_dirs/wlasl.pth
 #   python tools/test.py configs/unisign/unisign_rgb_pose_islr_wlasl2000.py work_dirs/wlasl.pth \
 #       --cfg-options test_dataloader.dataset.pipeline.3.video_root=data/wlasl2000/videos
 _base_ = ['../_base_/schedules/uni_sign_20e.py', '../_base_/datasets/wlasl2000.py',
