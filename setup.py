@@ -29,7 +29,9 @@ setup(
     install_requires=CORE,
     extras_require={
         # onnx exports the small models the tests build.
-        'tests': ['pytest>=8', 'onnxruntime>=1.18', 'onnx>=1.17'],
+        # tensorboard: the dashboard tools/train.py --vis tensorboard writes (tested).
+        'tests': ['pytest>=8', 'onnxruntime>=1.18', 'onnx>=1.17', 'tensorboard>=2.15'],
+        'tensorboard': ['tensorboard>=2.15'],
         'rtmpose': ['onnxruntime>=1.18'],           # CUDA: install onnxruntime-gpu instead
         'bench': ['scikit-image>=0.22', 'onnx>=1.17'],
         # what mediapipe 0.10.21 imports; the wheel itself goes in with --no-deps (README), as

@@ -1,9 +1,11 @@
 """Train a model from a config with mmengine's Runner.
 
     python tools/train.py configs/synthsign/fla_stage1_synthsign.py --work-dir work_dirs/s1
+    python tools/train.py CONFIG --vis tensorboard        # also log to TensorBoard (or wandb)
     torchrun --nproc_per_node 2 tools/train.py CONFIG --launcher pytorch     # CPU (gloo) or GPU
 """
 import argparse
+import importlib.util
 import os
 
 import torch
@@ -11,6 +13,11 @@ from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
 from unisign_fla.engine import load_run_config, prepare_cpu_distributed
+
+# --vis name -> (mmengine's backend, the package it needs, how to install it)
+DASHBOARDS = {'tensorboard': ('TensorboardVisBackend', 'tensorboard',
+                              'pip install -c constraints.txt -e ".[tensorboard]"'),
+              'wandb': ('WandbVisBackend', 'wandb', 'pip install wandb')}
 
 
 def parse_args(argv=None):
@@ -25,8 +32,15 @@ def parse_args(argv=None):
                         help='override config keys, e.g. train_cfg.max_iters=10')
     parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'],
                         default='none', help='job launcher (pytorch under torchrun)')
+    parser.add_argument('--vis', nargs='+', choices=sorted(DASHBOARDS), default=[],
+                        help='also log the scalars (loss, learning rate, PGF gate, dev metrics) '
+                        'to these dashboards')
     parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
     args = parser.parse_args(argv)
+    for name in args.vis:
+        backend, package, install = DASHBOARDS[name]
+        if importlib.util.find_spec(package) is None:
+            parser.error(f'--vis {name} needs the {package} package: {install}')
     os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
     return args
 
@@ -39,6 +53,9 @@ def build_config(args) -> Config:
         cfg.optim_wrapper.type = 'OptimWrapper'
         for key in ('dtype', 'loss_scale'):
             cfg.optim_wrapper.pop(key, None)
+    if args.vis:
+        cfg.setdefault('visualizer', dict(type='Visualizer', vis_backends=[]))
+        cfg.visualizer.vis_backends += [dict(type=DASHBOARDS[name][0]) for name in args.vis]
     if args.resume == 'auto':
         cfg.resume, cfg.load_from = True, None
     elif args.resume:

@@ -12,9 +12,12 @@ from mmengine.registry import METRICS as MMENGINE_METRICS
 from mmengine.registry import MODELS as MMENGINE_MODELS
 from mmengine.registry import TRANSFORMS as MMENGINE_TRANSFORMS
 from mmengine.registry import LOOPS as MMENGINE_LOOPS
+from mmengine.registry import OPTIM_WRAPPER_CONSTRUCTORS as MMENGINE_OPTIM_WRAPPER_CONSTRUCTORS
 from mmengine.registry import OPTIM_WRAPPERS as MMENGINE_OPTIM_WRAPPERS
 from mmengine.registry import OPTIMIZERS as MMENGINE_OPTIMIZERS
 from mmengine.registry import PARAM_SCHEDULERS as MMENGINE_PARAM_SCHEDULERS
+from mmengine.registry import VISBACKENDS as MMENGINE_VIS_BACKENDS
+from mmengine.registry import VISUALIZERS as MMENGINE_VISUALIZERS
 from mmengine.registry import Registry
 
 MODELS = Registry('model', parent=MMENGINE_MODELS, scope='unisign_fla',
@@ -33,10 +36,16 @@ HOOKS = Registry('hook', parent=MMENGINE_HOOKS, scope='unisign_fla',
                  locations=['unisign_fla.engine'])
 LOOPS = Registry('loop', parent=MMENGINE_LOOPS, scope='unisign_fla',
                  locations=['unisign_fla.engine'])
-# Children with nothing of ours yet: they let mmengine resolve the scope without warnings, and
-# give extensions (a custom optimiser or schedule) a place to register.
+# Children with nothing of ours yet: they let mmengine resolve the scope without warnings ("Failed
+# to search registry with scope unisign_fla"), and give extensions (a custom optimiser, schedule
+# or dashboard) a place to register.
 OPTIMIZERS = Registry('optimizer', parent=MMENGINE_OPTIMIZERS, scope='unisign_fla')
 OPTIM_WRAPPERS = Registry('optim_wrapper', parent=MMENGINE_OPTIM_WRAPPERS, scope='unisign_fla')
+OPTIM_WRAPPER_CONSTRUCTORS = Registry('optimizer wrapper constructor',
+                                      parent=MMENGINE_OPTIM_WRAPPER_CONSTRUCTORS,
+                                      scope='unisign_fla')
+VISUALIZERS = Registry('visualizer', parent=MMENGINE_VISUALIZERS, scope='unisign_fla')
+VIS_BACKENDS = Registry('vis_backend', parent=MMENGINE_VIS_BACKENDS, scope='unisign_fla')
 PARAM_SCHEDULERS = Registry('parameter scheduler', parent=MMENGINE_PARAM_SCHEDULERS,
                             scope='unisign_fla')
 # Pose estimators used by tools/extract_pose.py (not an mmengine concept, so no parent).

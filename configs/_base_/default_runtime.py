@@ -21,6 +21,9 @@ custom_hooks = [dict(type='WeightsOnlyCheckpointHook'), dict(type='IterationSeed
 env_cfg = dict(cudnn_benchmark=False,
                mp_cfg=dict(mp_start_method='fork', opencv_num_threads=0),
                dist_cfg=dict(backend='nccl'))
+# Scalars (loss, learning rate, PGF gate, dev metrics) go to <work_dir>/<time>/vis_data; tools/
+# train.py --vis tensorboard / wandb adds those dashboards (README).
+visualizer = dict(type='Visualizer', vis_backends=[dict(type='LocalVisBackend')])
 log_processor = dict(by_epoch=False, window_size=50)
 log_level = 'INFO'
 randomness = dict(seed=0)
