@@ -1,10 +1,12 @@
 """The scoring command: reports per task, and clear errors on bad input files."""
 import json
+import re
 import subprocess
 import sys
 
 import pytest
 
+from unisign_fla.evaluation import TranslationMetric
 from unisign_fla.evaluation.cli import main
 
 
@@ -73,3 +75,147 @@ def test_unsupported_language_and_missing_file(tmp_path, capsys):
     with pytest.raises(SystemExit, match='cannot read .*nope.txt'):
         main(['--hyp', str(tmp_path / 'nope.txt'), '--ref', str(tmp_path / 'nope.txt'),
               '--lang', 'en'])
+
+
+# tools/test.py's output: TranslationMetric (its test_evaluator) writes predictions.jsonl (id,
+# hypothesis, reference; plus dataset and task when the set mixes several) and metrics.json.
+SAMPLES = [dict(id='v2', prediction='a woman sleeps', target='the woman slept'),
+           dict(id='v1', prediction='the man bought a red book', target='the man bought a book'),
+           dict(id='v3', prediction='it rains in the north', target='it rains in the north now')]
+
+
+def _test_py_outputs(out_dir, samples, language='en', task='slt'):
+    metric = TranslationMetric(output_dir=str(out_dir))
+    metric.process({}, [dict(dict(language=language, task=task), **s) for s in samples])
+    metric.compute_metrics(metric.results)
+    return out_dir / 'predictions.jsonl', json.loads((out_dir / 'metrics.json').read_text())
+
+
+def _cli(*args):
+    return subprocess.run([sys.executable, '-m', 'unisign_fla.evaluation', *map(str, args)],
+                          capture_output=True, text=True)
+
+
+def test_test_py_predictions_score_as_in_its_metrics_json(tmp_path):
+    predictions, metrics = _test_py_outputs(tmp_path, SAMPLES)
+    run = _cli('--hyp', predictions, '--lang', 'en', '--json')
+    assert run.returncode == 0, run.stderr
+    report = json.loads(run.stdout)
+    for key in ('bleu1', 'bleu4', 'rouge_l', 'rouge_l_lcs_f1', 'signature'):
+        assert report[key] == metrics[key]
+    assert 0 < report['bleu4'] < 100 and report['num_sentences'] == 3
+    # The same with the references as a text file, in the file's (id) order.
+    refs = tmp_path / 'refs.txt'
+    refs.write_text(''.join(json.loads(x)['reference'] + '\n' for x in open(predictions)))
+    assert main(['--hyp', str(predictions), '--ref', str(refs), '--lang', 'en'])['bleu4'] == \
+        metrics['bleu4']
+
+
+def test_references_in_another_order_are_noted(tmp_path, capsys):
+    predictions, metrics = _test_py_outputs(tmp_path, SAMPLES)
+    refs = tmp_path / 'refs.txt'
+    refs.write_text(''.join(s['target'] + '\n' for s in SAMPLES))   # data set order, not id order
+    report = main(['--hyp', str(predictions), '--ref', str(refs), '--lang', 'en'])
+    assert report['bleu4'] != metrics['bleu4']
+    assert "note: 2 of 3 lines of" in capsys.readouterr().err
+
+
+def test_json_lines_are_recognised_by_their_first_line_too(tmp_path):
+    predictions, metrics = _test_py_outputs(tmp_path, SAMPLES)
+    renamed = tmp_path / 'predictions.txt'
+    renamed.write_bytes(predictions.read_bytes())
+    assert main(['--hyp', str(renamed), '--lang', 'en'])['bleu4'] == metrics['bleu4']
+
+
+def test_language_and_task_come_from_records_that_agree(tmp_path):
+    records = [dict(id='c1', hypothesis='今天 天气', reference='今天 天气 好', language='zh',
+                    task='cslr', dataset='csl_daily'),
+               dict(id='c2', hypothesis='我 去', reference='我 去', language='zh', task='cslr',
+                    dataset='csl_daily')]
+    path = tmp_path / 'csl.jsonl'
+    path.write_text(''.join(json.dumps(r, ensure_ascii=False) + '\n' for r in records))
+    report = main(['--hyp', str(path)])
+    assert report['wer'] == pytest.approx(20.0) and 'tok:zh' in report['signature']
+    with pytest.raises(SystemExit, match=r"--lang en contradicts .*csl.jsonl.*'language': 'zh'"):
+        main(['--hyp', str(path), '--lang', 'en'])
+    with pytest.raises(SystemExit, match=r"--task slt contradicts"):
+        main(['--hyp', str(path), '--task', 'slt'])
+    records[1]['language'] = 'de'
+    path.write_text(''.join(json.dumps(r, ensure_ascii=False) + '\n' for r in records))
+    with pytest.raises(SystemExit, match=r"'language' fields disagree \(de, zh\): pass --lang"):
+        main(['--hyp', str(path)])
+
+
+def test_test_py_predictions_need_a_language(tmp_path):
+    predictions, _ = _test_py_outputs(tmp_path, SAMPLES)
+    with pytest.raises(SystemExit, match=r'--lang is needed: .*predictions.jsonl does not say'):
+        main(['--hyp', str(predictions)])
+
+
+def test_a_mixed_predictions_file_is_refused(tmp_path):
+    metric = TranslationMetric(output_dir=str(tmp_path))
+    metric.process({}, [
+        dict(id='p1', prediction='regen im norden', target='regen im norden', language='de',
+             task='slt', dataset='phoenix2014t'),
+        dict(id='c1', prediction='今天 天气', target='今天 天气 好', language='zh', task='cslr',
+             dataset='csl_daily')])
+    metric.compute_metrics(metric.results)
+    with pytest.raises(SystemExit, match=r'mixes 2 evaluation sets \(csl_daily/cslr, '
+                                         r'phoenix2014t/slt\)'):
+        main(['--hyp', str(tmp_path / 'predictions.jsonl'), '--lang', 'de'])
+
+
+@pytest.mark.parametrize('lines, args, message', [
+    (['{"id": "a", "hypothesis": "x", "reference": "x"}', '{"id": "b", "reference": "y"}'], [],
+     r"preds.jsonl: line 2 has no 'hypothesis' key \(keys: id, reference\)"),
+    (['{"id": "a", "hypothesis": "x"}', '', '{"id": "b", "hypothesis": "y"}'], [],
+     r"preds.jsonl: line 1 has no 'reference' key"),
+    (['{"id": "a", "hypothesis": "x", "reference": "x"}', 'plain text'], [],
+     r'preds.jsonl: line 2 is not JSON'),
+    (['{"id": "a", "hypothesis": null, "reference": "x"}'], [],
+     r"preds.jsonl: line 1: 'hypothesis' is NoneType, expected text"),
+])
+def test_json_lines_without_a_needed_key_name_file_line_and_key(tmp_path, lines, args, message):
+    path = tmp_path / 'preds.jsonl'
+    path.write_text('\n'.join(lines) + '\n')
+    with pytest.raises(SystemExit) as refused:
+        main(['--hyp', str(path), '--lang', 'en', *args])
+    assert re.search(message, str(refused.value)) and '\n' not in str(refused.value)
+
+
+def test_plain_text_of_json_objects_is_refused_not_scored(tmp_path):
+    """The original trap: a file of JSON objects scored as if each line were a sentence."""
+    args = _files(tmp_path, '{"id": "a", "prediction": "the man bought a book"}\n'
+                            '{"id": "b", "prediction": "a woman sleeps"}\n',
+                  'the man bought a book\na woman sleeps\n')
+    with pytest.raises(SystemExit, match=r"hyp.txt: every line is a JSON object, not a sentence, "
+                                         r"and line 1 has no 'hypothesis' key"):
+        main(args + ['--lang', 'en'])
+    (tmp_path / 'ref.txt').write_text('{"id": "a", "target": "x"}\n{"id": "b", "target": "y"}\n')
+    (tmp_path / 'hyp.txt').write_text('x\ny\n')
+    with pytest.raises(SystemExit, match=r"ref.txt: every line is a JSON object.*'reference'"):
+        main(args + ['--lang', 'en'])
+
+
+def test_plain_text_needs_ref_and_lang(tmp_path):
+    args = _files(tmp_path, 'a b\n', 'a b\n')
+    with pytest.raises(SystemExit, match=r'--ref is needed: .*hyp.txt is plain text'):
+        main(args[:2] + ['--lang', 'en'])
+    with pytest.raises(SystemExit, match=r'--lang is needed'):
+        main(args)
+
+
+def test_compare_two_prediction_files_pairs_them_by_id(tmp_path):
+    predictions, _ = _test_py_outputs(tmp_path / 'a', SAMPLES)
+    better, _ = _test_py_outputs(tmp_path / 'b', [dict(s, prediction=s['target']) for s in SAMPLES])
+    report = main(['--hyp', str(predictions), '--compare', str(better), '--lang', 'en',
+                   '--bootstrap-samples', '50'])
+    assert report['comparison']['delta'] > 0
+    other, _ = _test_py_outputs(tmp_path / 'c', [dict(s, id='x' + s['id']) for s in SAMPLES])
+    with pytest.raises(SystemExit, match=r"line 1 has id 'v1' but .*line 1 has id 'xv1'"):
+        main(['--hyp', str(predictions), '--compare', str(other), '--lang', 'en'])
+
+
+def test_help_describes_prediction_files():
+    run = _cli('--help')
+    assert 'predictions.jsonl' in run.stdout and '"reference"' in run.stdout
