@@ -1,5 +1,6 @@
-"""The converters on the real label files in ../shared/data/labels report the published counts,
-and what they write validates as manifests."""
+"""The converters on the real label files (``labels/`` of the shared data folder,
+``tests.conftest.shared_data_dir``) report the published counts, and what they write validates
+as manifests."""
 import pytest
 
 from tests.conftest import shared_data_dir
