@@ -3,8 +3,10 @@
     python tools/extract_pose.py --manifest M.jsonl --video-root DIR --out DIR \
         --backend precomputed [--crop-size 112] [--num-shards W --shard-index I]
 
-Re-running the same command resumes: finished shards are skipped. Exit status 1 when the share of
-failed clips exceeds --max-failure-rate (failures are listed in OUT/failures.jsonl).
+Re-running the same command resumes: finished shards are skipped, and shards in which every clip
+failed (a wrong --video-root, say) are redone; --retry-failed also redoes shards with some failed
+clips. Exit status 1 when the share of failed clips exceeds --max-failure-rate (failures are
+listed in OUT/failures.jsonl, rewritten by each run), 2 for a bad argument.
 """
 import argparse
 import json
@@ -12,17 +14,26 @@ import logging
 import os
 import sys
 
-from unisign_fla.extraction.job import ExtractionConfig, ExtractionJob
+from unisign_fla.extraction.job import ExtractionConfig, ExtractionJob, resolve_worker
+from unisign_fla.registry import POSE_BACKENDS
+
+
+class OneLineErrors(argparse.ArgumentParser):
+    """Errors as one line: the usage of a tool with many options would bury the message."""
+
+    def error(self, message):
+        self.exit(2, f'{self.prog}: error: {message} (--help lists the options)\n')
 
 
 def parse_args(argv=None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = OneLineErrors(description=__doc__,
+                           formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('--manifest', required=True, help='manifest JSONL (docs/formats.md)')
     parser.add_argument('--video-root', required=True,
                         help='folder that manifest video / keypoints paths are relative to')
     parser.add_argument('--out', required=True, help='output folder for shards and indices')
-    parser.add_argument('--backend', default='precomputed', help='pose backend (POSE_BACKENDS)')
+    parser.add_argument('--backend', default='precomputed',
+                        choices=sorted(POSE_BACKENDS.module_dict), help='pose backend')
     parser.add_argument('--backend-args', type=json.loads, default={},
                         help='JSON object of keyword arguments for the backend')
     parser.add_argument('--crop-size', type=int, default=112, help='hand crop side in pixels')
@@ -48,9 +59,28 @@ def parse_args(argv=None) -> argparse.Namespace:
                              '(absolute, "..", symlinks), e.g. the absolute keypoint paths '
                              'data_prep/convert.py --poses writes; without it such clips fail '
                              'with the reason in failures.jsonl. Only for a manifest you trust')
+    parser.add_argument('--retry-failed', action='store_true',
+                        help='also redo finished shards that list failed clips (after fixing '
+                             'what made them fail); shards where every clip failed are redone '
+                             'anyway')
     parser.add_argument('--merge-index', action='store_true',
                         help='only (re)write the split indices and failures.jsonl')
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    check_args(parser, args)
+    return args
+
+
+def check_args(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Refuse, with one line and before anything is written, what would make every clip fail or
+    the job stop with a traceback."""
+    if not os.path.isfile(args.manifest):
+        parser.error(f'--manifest {args.manifest}: no such file')
+    if not os.path.isdir(args.video_root):
+        parser.error(f'--video-root {args.video_root}: no such folder')
+    try:
+        resolve_worker(args.num_shards, args.shard_index)
+    except ValueError as error:
+        parser.error(str(error))
 
 
 def main(argv=None) -> int:
@@ -63,7 +93,7 @@ def main(argv=None) -> int:
         num_workers=args.num_shards, worker_index=args.shard_index,
         max_failure_rate=args.max_failure_rate, folder_fps=args.fps, threads=args.threads,
         jpeg_quality=args.jpeg_quality, max_clip_gib=args.max_clip_gib or None,
-        allow_outside_root=args.allow_outside_root)
+        allow_outside_root=args.allow_outside_root, retry_failed=args.retry_failed)
     job = ExtractionJob(cfg)
     if args.merge_index:
         written = job.write_indices(only_complete=False)

@@ -79,11 +79,11 @@ def test_failures_are_logged_and_the_job_continues(toy_dataset, tmp_path, helper
     assert extract_pose.main(argv) == 1                                       # 4/8 failed
     failures = [json.loads(line) for line in (out / 'failures.jsonl').read_text().splitlines()]
     by_id = {f['id']: f for f in failures}
-    assert set(by_id) == {'clip1', 'clip2', 'clip3', None}
+    assert set(by_id) == {'clip1', 'clip2', 'clip3', 'bad.id'}
     assert 'OpenCV cannot open' in by_id['clip1']['reason']
     assert 'clip2.npy: keypoint file not found' in by_id['clip2']['reason']
     assert '4 keypoint rows, but the clip has 9 frames' in by_id['clip3']['reason']
-    assert by_id[None]['manifest_line'] == 5 and 'bad.id' in by_id[None]['reason']
+    assert by_id['bad.id']['manifest_line'] == 5 and 'bad.id' in by_id['bad.id']['reason']
     assert by_id['clip1']['video'] == 'videos/clip1.mp4'
     ids = [s.id for s in load_split_index(str(out))]
     assert ids == ['clip0', 'clip4', 'clip5', 'clip6']

@@ -3,9 +3,15 @@
 Work is split deterministically so that any number of workers (and any re-run) agree on which
 clip goes where: the records of each ``(dataset, split)``, in manifest order, are cut into chunks
 of ``samples_per_shard``; chunk number k (counted over the whole manifest) becomes one shard and
-is done by worker ``k % num_workers``. A shard is finished only once its index JSON exists, so a
-re-run skips finished shards and redoes the rest from scratch. A clip that fails is logged and
-skipped; the job fails only when too many do.
+is done by worker ``k % num_workers``. A shard is finished once its index JSON exists (see
+``shard_is_done``), so a re-run skips finished shards and redoes the rest from scratch. A clip
+that fails is logged and skipped; the job fails only when too many do.
+
+Except that a shard in which every clip failed is redone by every re-run: the usual cause is a
+wrong ``--video-root`` or an unmounted disk, and the corrected run must not keep the empty
+shard. ``retry_failed`` also redoes the shards that list any failed clip (workers sharing
+``--out`` must agree on it). The failure log is rebuilt from the shards' indices after each run,
+so a clip that succeeds on a retry leaves it.
 
 Temporary files and who may delete them. Workers sharing ``--out`` own disjoint shards, and every
 worker rewrites the shared files (split indices, the failure log), so a temporary file may be a
@@ -22,7 +28,6 @@ import itertools
 import json
 import logging
 import os
-import re
 import time
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
@@ -32,7 +37,7 @@ from typing import Dict, List, Optional, Tuple
 import cv2
 import numpy as np
 
-from ..formats.manifest import read_manifest
+from ..formats.manifest import ManifestError, scan_manifest
 from ..formats.names import is_orphan_temporary, output_path, write_text_atomic
 from ..formats.shard_index import (read_shard_index, shard_stem, split_index_path,
                                    write_split_index)
@@ -71,6 +76,7 @@ class ExtractionConfig:
     jpeg_quality: int = 90
     max_clip_gib: Optional[float] = 8.0   # decoded frames of one clip; None: no limit
     allow_outside_root: bool = False      # read video / keypoints paths outside video_root
+    retry_failed: bool = False            # also redo shards that list failed clips
 
 
 @dataclass
@@ -192,14 +198,19 @@ def _failure(record: dict, error: Exception, shard: str) -> dict:
             'reason': f'{type(error).__name__}: {error}'}
 
 
-def _manifest_failures(errors: List[str]) -> List[dict]:
-    """Failure entries for invalid manifest lines; read_manifest prefixes them with ``file:line``."""
-    failures = []
-    for message in errors:
-        line = re.match(r'^.*:(\d+): ', message)
-        failures.append({'id': None, 'video': None, 'reason': message,
-                         'manifest_line': int(line.group(1)) if line else None})
-    return failures
+def _manifest_failures(problems: List[ManifestError]) -> List[dict]:
+    """Failure entries for invalid manifest lines, with the line's id when it has one."""
+    return [{'id': p.record_id, 'video': None, 'reason': str(p), 'manifest_line': p.line}
+            for p in problems]
+
+
+def shard_is_done(json_path: str, retry_failed: bool = False) -> bool:
+    """Whether a run may skip the shard: its index exists, and it is neither empty with failures
+    (every clip failed) nor, with ``retry_failed``, listing any failure."""
+    if not os.path.exists(json_path):
+        return False
+    index = read_shard_index(json_path)
+    return not index.get('failures') or (index['num_samples'] > 0 and not retry_failed)
 
 
 class ExtractionJob:
@@ -208,8 +219,8 @@ class ExtractionJob:
     def __init__(self, cfg: ExtractionConfig):
         self.cfg = cfg
         self.num_workers, self.worker_index = resolve_worker(cfg.num_workers, cfg.worker_index)
-        records, errors = read_manifest(cfg.manifest, skip_invalid=True)
-        self.manifest_failures = _manifest_failures(errors)
+        records, problems = scan_manifest(cfg.manifest)
+        self.manifest_failures = _manifest_failures(problems)
         self.plans = plan_shards(records, cfg.samples_per_shard)
         self.mine = [p for p in self.plans if p.number % self.num_workers == self.worker_index]
         os.makedirs(cfg.out, exist_ok=True)
@@ -219,15 +230,17 @@ class ExtractionJob:
                              failures=len(self.manifest_failures))
         for message in (f['reason'] for f in self.manifest_failures):
             logger.warning('invalid manifest line skipped: %s', message)
-        self._remove_orphans()
+        done = {p.stem for p in self.plans
+                if shard_is_done(p.json_path(self.cfg.out), self.cfg.retry_failed)}
+        self._remove_orphans(done)
         backend = None
         start = time.perf_counter()
-        todo = [p for p in self.mine if not os.path.exists(p.json_path(self.cfg.out))]
+        todo = [p for p in self.mine if p.stem not in done]
         progress = Progress(sum(len(p.records) for p in todo))
         try:
             for plan in self.mine:
                 summary.assigned += len(plan.records)
-                if os.path.exists(plan.json_path(self.cfg.out)):
+                if plan.stem in done:
                     summary.shards_skipped += 1
                     summary.failures += len(read_shard_index(plan.json_path(self.cfg.out))
                                             .get('failures', []))
@@ -249,12 +262,11 @@ class ExtractionJob:
                     summary.seconds, summary.frames_per_second)
         return summary
 
-    def _remove_orphans(self) -> None:
+    def _remove_orphans(self, done: set) -> None:
         """Delete the temporary files no live write can need (the rule is in the module
-        docstring); those of unfinished shards wait for the shard's owner to redo it."""
+        docstring); those of shards not ``done`` wait for the shard's owner to redo it."""
         out = self.cfg.out
-        shard_files = {p.stem + suffix for p in self.plans if os.path.exists(p.json_path(out))
-                       for suffix in ('.tar', '.json')}
+        shard_files = {stem + suffix for stem in done for suffix in ('.tar', '.json')}
         shared = {FAILURES_FILE} | {os.path.basename(split_index_path(out, p.dataset, p.split))
                                     for p in self.plans}
         for name in os.listdir(out):
@@ -278,6 +290,12 @@ class ExtractionJob:
         encoding (worker threads) -> write, in manifest order. The stages overlap, so with a
         real pose model the model is the bottleneck."""
         tar_path, json_path = plan.tar_path(self.cfg.out), plan.json_path(self.cfg.out)
+        if os.path.exists(json_path):   # a shard being redone: empty its index first (one atomic
+            # write, so readers never miss the file), so that a kill before the new index is
+            # written leaves a shard the next run redoes, never an index of the old tar.
+            old = read_shard_index(json_path)
+            write_text_atomic(json_path, json.dumps(dict(old, samples=[], num_samples=0,
+                                                         num_frames=0), ensure_ascii=False))
         # What an interrupted earlier attempt left (ShardWriter replaces X.tar.tmp itself).
         for leftover in [tar_path] + glob.glob(glob.escape(json_path) + '.tmp*'):
             if os.path.lexists(leftover):

@@ -20,7 +20,13 @@ OPTIONAL = {'text': str, 'gloss': list, 'label': str, 'signer': (str, int), 'key
 
 
 class ManifestError(ValueError):
-    """A manifest record that does not follow the format; the message says where and why."""
+    """A manifest record that does not follow the format; the message says where and why.
+    ``line`` and ``record_id`` (the line's ``id`` when it parsed to an object with one) let a
+    failure log point at the record without parsing the message."""
+
+    def __init__(self, message: str, line: Optional[int] = None, record_id=None):
+        super().__init__(message)
+        self.line, self.record_id = line, record_id
 
 
 def validate_record(record, where: str = '<record>') -> dict:
@@ -66,14 +72,23 @@ def read_manifest(path: str, skip_invalid: bool = False
     and skipped; otherwise the first broken line raises :class:`ManifestError`. Duplicate ids are
     always an error: they would silently overwrite each other in the shards.
     """
+    records, problems = scan_manifest(path)
+    if problems and not skip_invalid:
+        raise problems[0]
+    return records, [str(problem) for problem in problems]
+
+
+def scan_manifest(path: str) -> Tuple[List[dict], List[ManifestError]]:
+    """Every valid record, and one :class:`ManifestError` (with ``line`` and ``record_id``) per
+    broken line; a missing file raises."""
     if not os.path.isfile(path):
         raise ManifestError(f'{path}: manifest file not found')
-    records, errors, seen = [], [], {}
+    records, problems, seen = [], [], {}
     with open(path, 'rb') as f:   # decoded line by line: one bad byte spoils one line only
         for lineno, raw in enumerate(f, 1):
             if not raw.strip():
                 continue
-            where = f'{path}:{lineno}'
+            where, record = f'{path}:{lineno}', None
             try:
                 try:
                     record = json.loads(raw.decode('utf-8'))
@@ -87,13 +102,13 @@ def read_manifest(path: str, skip_invalid: bool = False
                     raise ManifestError(f'{where}: duplicate id {record["id"]!r} '
                                         f'(first on line {seen[record["id"]]})')
             except ManifestError as e:
-                if not skip_invalid:
-                    raise
-                errors.append(str(e))
+                e.line = lineno
+                e.record_id = record.get('id') if isinstance(record, dict) else None
+                problems.append(e)
                 continue
             seen[record['id']] = lineno
             records.append(record)
-    return records, errors
+    return records, problems
 
 
 def write_manifest(records: Iterable[dict], path: str) -> int:
