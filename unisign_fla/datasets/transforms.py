@@ -113,11 +113,11 @@ class SampleFrames:
         results['frame_rows'] = rows
         for hand in HANDS:
             if hand in results:
-                results[hand] = _remap_crops(results[hand], rows)
+                results[hand] = remap_crops(results[hand], rows)
         return results
 
 
-def _remap_crops(hand: dict, rows: np.ndarray) -> dict:
+def remap_crops(hand: dict, rows: np.ndarray) -> dict:
     """Keep the crops of kept frames (with their ``joints``, if any) and renumber their pose row
     to the sampled timeline."""
     new_index = np.full(int(rows.max()) + 1 if len(rows) else 0, -1, dtype=np.int64)

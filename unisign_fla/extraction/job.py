@@ -77,6 +77,7 @@ class ExtractionConfig:
     max_clip_gib: Optional[float] = 8.0   # decoded frames of one clip; None: no limit
     allow_outside_root: bool = False      # read video / keypoints paths outside video_root
     retry_failed: bool = False            # also redo shards that list failed clips
+    require_target: bool = True           # False: clips to translate (tools/infer.py)
 
 
 @dataclass
@@ -219,7 +220,7 @@ class ExtractionJob:
     def __init__(self, cfg: ExtractionConfig):
         self.cfg = cfg
         self.num_workers, self.worker_index = resolve_worker(cfg.num_workers, cfg.worker_index)
-        records, problems = scan_manifest(cfg.manifest)
+        records, problems = scan_manifest(cfg.manifest, cfg.require_target)
         self.manifest_failures = _manifest_failures(problems)
         self.plans = plan_shards(records, cfg.samples_per_shard)
         self.mine = [p for p in self.plans if p.number % self.num_workers == self.worker_index]

@@ -29,9 +29,10 @@ class ManifestError(ValueError):
         self.line, self.record_id = line, record_id
 
 
-def validate_record(record, where: str = '<record>') -> dict:
+def validate_record(record, where: str = '<record>', require_target: bool = True) -> dict:
     """Check one manifest record and return it; ``where`` (e.g. ``'train.jsonl:12'``) prefixes
-    every message."""
+    every message. ``require_target=False`` accepts clips without any target (inference on
+    new videos, tools/infer.py)."""
     if not isinstance(record, dict):
         raise ManifestError(f'{where}: expected a JSON object, got {type(record).__name__}')
     for key, kind in REQUIRED.items():
@@ -51,7 +52,7 @@ def validate_record(record, where: str = '<record>') -> dict:
     if record['language'] not in LANGUAGES:
         raise ManifestError(f'{where}: field \'language\' = {record["language"]!r}, '
                             f'expected one of {LANGUAGES}')
-    if not any(record.get(k) for k in ('text', 'gloss', 'label')):
+    if require_target and not any(record.get(k) for k in ('text', 'gloss', 'label')):
         raise ManifestError(f'{where}: a clip needs at least one target: \'text\', \'gloss\' '
                             f'or \'label\'')
     if record.get('gloss') is not None and not all(isinstance(g, str) for g in record['gloss']):
@@ -78,7 +79,8 @@ def read_manifest(path: str, skip_invalid: bool = False
     return records, [str(problem) for problem in problems]
 
 
-def scan_manifest(path: str) -> Tuple[List[dict], List[ManifestError]]:
+def scan_manifest(path: str, require_target: bool = True
+                  ) -> Tuple[List[dict], List[ManifestError]]:
     """Every valid record, and one :class:`ManifestError` (with ``line`` and ``record_id``) per
     broken line; a missing file raises."""
     if not os.path.isfile(path):
@@ -97,7 +99,7 @@ def scan_manifest(path: str) -> Tuple[List[dict], List[ManifestError]]:
                                         f'line)') from None
                 except json.JSONDecodeError as e:
                     raise ManifestError(f'{where}: not valid JSON ({e.msg} at column {e.colno})')
-                validate_record(record, where)
+                validate_record(record, where, require_target)
                 if record['id'] in seen:
                     raise ManifestError(f'{where}: duplicate id {record["id"]!r} '
                                         f'(first on line {seen[record["id"]]})')

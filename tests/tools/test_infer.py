@@ -1,0 +1,75 @@
+"""tools/infer.py: videos in, text out, no manifest or reference. On SynthSign's test videos (and
+their keypoint files) it prints what tools/test.py predicts for the same clips."""
+import json
+import os
+
+import pytest
+
+from .conftest import REPO, data_options, load_tool, schedule_options
+
+STAGE1 = os.path.join(REPO, 'configs/synthsign/fla_stage1_synthsign.py')
+GENERATION = ['model.generation.max_new_tokens=6', 'model.generation.num_beams=2']
+
+
+@pytest.fixture(scope='module')
+def trained(tiny_synthsign, tmp_path_factory):
+    """A stage-1 checkpoint (4 iterations) and tools/test.py's predictions on the test split."""
+    work_dir = tmp_path_factory.mktemp('infer_model')
+    options = [f'model.head.tokenizer_dir={tiny_synthsign / "tokenizer"}', *GENERATION]
+    load_tool('train').main([STAGE1, '--work-dir', str(work_dir), '--cfg-options', *options,
+                             *data_options(tiny_synthsign / 'shards'),
+                             *schedule_options(4, batch_size=4)])
+    checkpoint = str(work_dir / 'iter_4.pth')
+    load_tool('test').main([STAGE1, checkpoint, '--work-dir', str(work_dir), '--out-dir',
+                            str(work_dir / 'test'), '--cfg-options', *options,
+                            *data_options(tiny_synthsign / 'shards')])
+    with open(work_dir / 'test' / 'predictions.jsonl', encoding='utf-8') as f:
+        predicted = {row['id']: row['hypothesis'] for row in map(json.loads, f)}
+    return checkpoint, options, predicted
+
+
+def infer(tiny_synthsign, trained, *extra):
+    checkpoint, options, _ = trained
+    return [STAGE1, *extra, '--checkpoint', checkpoint, '--language', 'en',
+            '--keypoints', str(tiny_synthsign / 'keypoints'), '--cfg-options', *options]
+
+
+def test_infer_prints_what_test_predicts(tiny_synthsign, trained, tmp_path, capsys):
+    predicted = trained[2]
+    videos = [str(tiny_synthsign / 'videos' / f'{clip}.mp4') for clip in sorted(predicted)]
+    out = tmp_path / 'results.jsonl'
+    load_tool('infer').main(infer(tiny_synthsign, trained, *videos[:2], '--json',
+                                  '--out', str(out)))
+    load_tool('infer').main(infer(tiny_synthsign, trained, *videos, '--json', '--out', str(out)))
+    captured = capsys.readouterr()
+    assert captured.err.count('[1/') == 2 and '[1/4]' in captured.err   # resumed: 4 left
+    with open(out, encoding='utf-8') as f:
+        rows = [json.loads(line) for line in f]
+    assert [row['video'] for row in rows] == videos
+    assert {os.path.basename(row['video'])[:-4]: row['text'] for row in rows} == predicted
+
+
+def test_folder_plain_lines_and_windows(tiny_synthsign, trained, tmp_path, capsys):
+    predicted = trained[2]
+    folder = tmp_path / 'videos'
+    folder.mkdir()
+    clip = sorted(predicted)[0]
+    os.symlink(tiny_synthsign / 'videos' / f'{clip}.mp4', folder / f'{clip}.mp4')
+    load_tool('infer').main(infer(tiny_synthsign, trained, str(folder)))
+    line = capsys.readouterr().out.strip()
+    assert line == f'{folder / clip}.mp4\t{predicted[clip]}'
+    load_tool('infer').main(infer(tiny_synthsign, trained, str(folder), '--json',
+                                  '--window', '1.0', '--stride', '0.5'))
+    windows = [json.loads(row) for row in capsys.readouterr().out.splitlines()]
+    assert len(windows) > 1 and windows[0]['start'] == 0
+    assert all(b['start'] - a['start'] == pytest.approx(0.48, abs=0.05)
+               for a, b in zip(windows, windows[1:-1]))
+    assert all(w['end'] - w['start'] == pytest.approx(1.0, abs=0.1) for w in windows)
+
+
+def test_a_video_without_keypoints_or_backend_is_an_error(trained, tmp_path):
+    video = tmp_path / 'clip.mp4'
+    video.write_bytes(b'')
+    with pytest.raises(SystemExit, match='no keypoint file'):
+        load_tool('infer').main([STAGE1, str(video), '--checkpoint', trained[0],
+                                 '--language', 'en'])

@@ -1,0 +1,127 @@
+"""A trained model as one self-contained folder, and back.
+
+``export_model`` writes:
+
+- ``config.py``: the resolved config, its language model and tokenizer paths made relative to
+  the folder, no earlier-stage checkpoint;
+- ``model.safetensors``: every weight outside the language model (the encoder, the adapter,
+  Light-T);
+- ``language_model/``: the language model in Hugging Face's format with its tokenizer (LoRA
+  merged into its weights), or ``tokenizer/`` for a Light-T model;
+- ``lora_adapter/`` with ``--keep-lora``: the LoRA weights as peft saves an adapter, beside the
+  unmerged language model;
+- ``README.md``: a model card.
+
+No optimizer state, no stage-1 file and no original LM folder are needed to load it. The folder
+is written under a temporary name and renamed when complete, so a folder that exists is whole.
+"""
+import json
+import os
+import os.path as osp
+import shutil
+from typing import Optional, Tuple
+
+import torch
+from mmengine.config import Config
+from mmengine.registry import init_default_scope
+from safetensors.torch import load_file, save_file
+
+from unisign_fla.engine import load_model_weights, load_run_config
+from unisign_fla.registry import MODELS
+
+WEIGHTS, CONFIG, CARD = 'model.safetensors', 'config.py', 'README.md'
+LM_DIR, TOKENIZER_DIR, ADAPTER_DIR = 'language_model', 'tokenizer', 'lora_adapter'
+LM_PREFIX = 'head.lm.'
+EARLIER_STAGES = ('encoder_checkpoint', 'init_checkpoint')
+
+
+def build_model(cfg: Config) -> torch.nn.Module:
+    """The config's model, without reading the checkpoints of earlier stages."""
+    init_default_scope(cfg.get('default_scope', 'unisign_fla'))
+    for key in EARLIER_STAGES:
+        if key in cfg.model:
+            cfg.model[key] = None
+    return MODELS.build(cfg.model)
+
+
+def _has_lora(head) -> bool:
+    return hasattr(getattr(head, 'lm', None), 'peft_config')
+
+
+def export_model(config: str, checkpoint: str, out: str, cfg_options: Optional[dict] = None,
+                 keep_lora: bool = False, card: str = '') -> dict:
+    """Write the folder ``out`` (which must not exist); returns what was written."""
+    if osp.exists(out):
+        raise FileExistsError(f'{out}: already exists (export writes a new folder)')
+    cfg = load_run_config(config, cfg_options or {})
+    model = build_model(cfg)
+    load_model_weights(model, checkpoint)
+    part = out.rstrip('/') + '.part'
+    shutil.rmtree(part, ignore_errors=True)
+    os.makedirs(part)
+    head, written = model.head, {}
+    if hasattr(head, 'lm'):
+        lm = head.lm
+        if _has_lora(head):
+            if keep_lora:   # the adapter alone, then the LM without LoRA's layers
+                lm.save_pretrained(osp.join(part, ADAPTER_DIR))
+                lm, written['lora'] = lm.unload(), 'adapter'
+            else:
+                lm, written['lora'] = lm.merge_and_unload(), 'merged'
+                cfg.model.head.lora = None
+        lm.save_pretrained(osp.join(part, LM_DIR))
+        head.tokenizer.save_pretrained(osp.join(part, LM_DIR))
+        cfg.model.head.pretrained_dir, cfg.model.head.tokenizer_dir = LM_DIR, None
+    else:
+        head.tokenizer.save_pretrained(osp.join(part, TOKENIZER_DIR))
+        cfg.model.head.tokenizer_dir = TOKENIZER_DIR
+    weights = {k: v.detach().contiguous() for k, v in model.state_dict().items()
+               if not k.startswith(LM_PREFIX)}
+    save_file(weights, osp.join(part, WEIGHTS), metadata={'format': 'pt'})
+    cfg.dump(osp.join(part, CONFIG))
+    written.update(weights=len(weights), source_config=osp.abspath(config),
+                   source_checkpoint=osp.abspath(checkpoint))
+    with open(osp.join(part, CARD), 'w', encoding='utf-8') as f:
+        f.write(model_card(cfg, written, card))
+    os.replace(part, out)
+    return written
+
+
+def model_card(cfg: Config, written: dict, notes: str) -> str:
+    """README.md of an exported folder: what it is, how it was made, how to run it."""
+    test = cfg.get('test_dataloader', {}).get('dataset', {})
+    lines = ['# unisign_fla model', '',
+             f'- encoder: `{cfg.model.encoder.type}`; head: `{cfg.model.head.type}`'
+             + (f' (LoRA {written["lora"]})' if 'lora' in written else ''),
+             f'- exported from `{written["source_config"]}` and `{written["source_checkpoint"]}`',
+             f'- test data of the config: `{test.get("data_root", "")}` '
+             f'`{test.get("ann_file", "")}` (task `{test.get("task", "slt")}`)',
+             f'- generation: `{json.dumps(cfg.model.get("generation", {}))}`', '',
+             '## Use', '', '```bash',
+             'python tools/infer.py THIS_FOLDER video.mp4 --language en',
+             '```', '']
+    if notes:
+        lines += ['## Notes', '', notes.strip(), '']
+    return '\n'.join(lines)
+
+
+def load_exported_model(folder: str, cfg_options: Optional[dict] = None
+                        ) -> Tuple[Config, torch.nn.Module]:
+    """``(cfg, model)`` from an ``export_model`` folder; every weight outside the language model
+    must be in ``model.safetensors`` (any missing or unexpected one is an error naming it)."""
+    cfg = load_run_config(osp.join(folder, CONFIG), cfg_options or {})
+    for key in ('pretrained_dir', 'tokenizer_dir'):
+        if cfg.model.head.get(key):
+            cfg.model.head[key] = osp.join(folder, cfg.model.head[key])
+    model = build_model(cfg)
+    state = load_file(osp.join(folder, WEIGHTS))
+    missing, unexpected = model.load_state_dict(state, strict=False)
+    missing = [k for k in missing if not k.startswith(LM_PREFIX)]
+    if missing or unexpected:
+        raise ValueError(f'{folder}: {WEIGHTS} lacks {missing[:8]} and has unexpected '
+                         f'{unexpected[:8]}')
+    if osp.isdir(osp.join(folder, ADAPTER_DIR)):
+        from peft import set_peft_model_state_dict
+        set_peft_model_state_dict(model.head.lm, load_file(
+            osp.join(folder, ADAPTER_DIR, 'adapter_model.safetensors')))
+    return cfg, model
