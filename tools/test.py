@@ -2,9 +2,10 @@
 
     python tools/test.py CONFIG CHECKPOINT [--out-dir DIR] [--cfg-options ...]
 
-Writes DIR/predictions.jsonl (id, hypothesis, reference) and DIR/metrics.json (BLEU-1..4, both
-ROUGE-L conventions, WER or accuracy for recognition sets, the sacrebleu signature and a record of
-the conventions used: ``unisign_fla.evaluation.score``), and prints the metrics as one JSON line.
+Writes DIR/predictions.jsonl (id, hypothesis, reference, language, task) and DIR/metrics.json
+(BLEU-1..4, both ROUGE-L conventions, WER or accuracy for recognition sets, the sacrebleu
+signature and a record of the conventions used: ``unisign_fla.evaluation.score``), and prints
+the metrics as one JSON line.
 
 The checkpoint must match the config's model exactly (a missing or unexpected key is an error
 that names it), and it holds the whole model: the stage-1 file a stage-2 config names as

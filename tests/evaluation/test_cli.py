@@ -146,10 +146,11 @@ def test_language_and_task_come_from_records_that_agree(tmp_path):
         main(['--hyp', str(path)])
 
 
-def test_test_py_predictions_need_a_language(tmp_path):
+def test_test_py_predictions_say_their_language_and_task(tmp_path, capsys):
+    """tools/test.py's records carry language and task: no --lang / --task needed."""
     predictions, _ = _test_py_outputs(tmp_path, SAMPLES)
-    with pytest.raises(SystemExit, match=r'--lang is needed: .*predictions.jsonl does not say'):
-        main(['--hyp', str(predictions)])
+    main(['--hyp', str(predictions), '--json'])
+    assert json.loads(capsys.readouterr().out)['bleu4'] >= 0
 
 
 def test_a_mixed_predictions_file_is_refused(tmp_path):

@@ -33,7 +33,8 @@ def test_metric_scores_and_writes_predictions(tmp_path):
     assert 0 < scores['bleu4'] < 100
     lines = [json.loads(x) for x in open(tmp_path / 'predictions.jsonl')]
     assert [x['id'] for x in lines] == ['a', 'b']
-    assert lines[0] == {'id': 'a', 'hypothesis': 'a woman sleeps', 'reference': 'the woman slept'}
+    assert lines[0] == {'id': 'a', 'hypothesis': 'a woman sleeps', 'reference': 'the woman slept',
+                        'language': 'en', 'task': 'slt'}
     report = json.load(open(tmp_path / 'metrics.json'))
     assert report['signature'].startswith('nrefs:1') and report['num_samples'] == 2
     assert 'rouge 1.0.1' in report['conventions']['rouge_l'] and report['task'] == 'slt'

@@ -63,7 +63,10 @@ class TranslationMetric(BaseMetric):
 
     def _save(self, results: List[dict], report: dict, mixed: bool) -> None:
         os.makedirs(self.output_dir, exist_ok=True)
-        keys = ('id', 'hypothesis', 'reference') + (('dataset', 'task') if mixed else ())
+        # language and task on every record: `python -m unisign_fla.evaluation --hyp
+        # predictions.jsonl` then needs no --lang / --task (docs/evaluation.md).
+        keys = ('id', 'hypothesis', 'reference', 'language', 'task') + (
+            ('dataset',) if mixed else ())
         with open(os.path.join(self.output_dir, 'predictions.jsonl'), 'w',
                   encoding='utf-8') as f:
             for r in sorted(results, key=lambda r: (str(r['dataset']), r['task'], r['id'])):
