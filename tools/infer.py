@@ -33,7 +33,9 @@ from mmengine.config import DictAction
 from unisign_fla.apis import SignInferencer
 from unisign_fla.extraction.backends.precomputed import KEYPOINT_IMPORTERS
 from unisign_fla.extraction.job import ExtractionConfig, ExtractionJob
+from unisign_fla.formats.manifest import LANGUAGES
 from unisign_fla.formats.shard_index import load_split_index
+from unisign_fla.registry import POSE_BACKENDS
 
 VIDEO_SUFFIXES = ('.mp4', '.avi', '.mov', '.mkv', '.webm')
 DATASET, SPLIT = 'infer', 'test'
@@ -45,12 +47,13 @@ def parse_args(argv=None):
     parser.add_argument('inputs', nargs='+', help='video files or folders of videos')
     parser.add_argument('--checkpoint', help='the whole model (as for tools/test.py), with a '
                         'config')
-    parser.add_argument('--language', required=True,
-                        help='output language: zh, de, en (fills the task prompt)')
+    parser.add_argument('--language', required=True, choices=LANGUAGES,
+                        help='output language (fills the task prompt)')
     parser.add_argument('--task', default='slt', choices=['slt', 'cslr', 'islr'])
     parser.add_argument('--keypoints', help='a keypoint file (one video) or a folder of them')
-    parser.add_argument('--backend', help='pose backend when there are no keypoint files '
-                        '(tools/extract_pose.py --backend)')
+    parser.add_argument('--backend', choices=sorted(POSE_BACKENDS.module_dict),
+                        help='pose backend for videos without keypoint files '
+                        '(as tools/extract_pose.py --backend)')
     parser.add_argument('--backend-args', type=json.loads, default={})
     parser.add_argument('--crop-size', type=int, default=112,
                         help='hand crops, for models with the RGB branch')
@@ -66,6 +69,8 @@ def parse_args(argv=None):
     args = parser.parse_args(argv)
     if osp.isdir(args.model) == bool(args.checkpoint):
         parser.error('give a config file with --checkpoint, or an exported folder without it')
+    if args.checkpoint and not osp.isfile(args.checkpoint):
+        parser.error(f'--checkpoint {args.checkpoint}: no such file')
     if args.stride is not None and args.window is None:
         parser.error('--stride needs --window')
     if args.window is not None and (args.window <= 0 or (args.stride or args.window) <= 0):

@@ -1,5 +1,5 @@
 """The one source of truth for keypoint layouts: COCO-WholeBody 133, the Uni-Sign part subsets
-(69 points) and each part's skeleton graph.
+(69 points), each part's skeleton graph and the whole-body skeleton drawn by overlays.
 
 Every other module (extraction backends, SynthSign, normalisation, the encoder) indexes keypoints
 through the names defined here, never through literal numbers.
@@ -49,6 +49,40 @@ def _hand_edges() -> List[Tuple[int, int]]:
         edges += list(zip(chain[:-1], chain[1:]))
     return edges
 
+
+
+def _chain(names, closed: bool = False) -> List[Tuple[int, int]]:
+    idx = [INDEX[n] for n in names]
+    return list(zip(idx, idx[1:] + idx[:1] if closed else idx[1:]))
+
+
+def _wholebody_edges() -> Tuple[Tuple[int, int], ...]:
+    """COCO-WholeBody skeleton in 133-point indices: what a pose overlay draws."""
+    body = [('left_ankle', 'left_knee'), ('left_knee', 'left_hip'), ('right_ankle', 'right_knee'),
+            ('right_knee', 'right_hip'), ('left_hip', 'right_hip'), ('left_shoulder', 'left_hip'),
+            ('right_shoulder', 'right_hip'), ('left_shoulder', 'right_shoulder'),
+            ('left_shoulder', 'left_elbow'), ('right_shoulder', 'right_elbow'),
+            ('left_elbow', 'left_wrist'), ('right_elbow', 'right_wrist'), ('left_eye', 'right_eye'),
+            ('nose', 'left_eye'), ('nose', 'right_eye'), ('left_eye', 'left_ear'),
+            ('right_eye', 'right_ear'), ('left_ear', 'left_shoulder'),
+            ('right_ear', 'right_shoulder')]
+    for side in ('left', 'right'):
+        body += [(f'{side}_ankle', f'{side}_{toe}') for toe in ('big_toe', 'small_toe', 'heel')]
+        body.append((f'{side}_wrist', f'{side}_hand_wrist'))
+    edges = [(INDEX[a], INDEX[b]) for a, b in body]
+    # iBUG 68 contours: jaw, brows, nose bridge, nostrils (open); eyes and lips (closed).
+    for prefix, first, stop, closed in (('jaw', 0, 17, False), ('brow', 0, 5, False),
+                                        ('brow', 5, 10, False), ('nose', 0, 4, False),
+                                        ('nose', 4, 9, False), ('eye', 0, 6, True),
+                                        ('eye', 6, 12, True), ('lip_outer', 0, 12, True),
+                                        ('lip_inner', 0, 8, True)):
+        edges += _chain([f'face_{prefix}_{i}' for i in range(first, stop)], closed)
+    for hand in (LEFT_HAND, RIGHT_HAND):
+        edges += [(hand[a], hand[b]) for a, b in _hand_edges()]
+    return tuple(edges)
+
+
+WHOLEBODY_EDGES = _wholebody_edges()
 
 @dataclass(frozen=True)
 class Part:

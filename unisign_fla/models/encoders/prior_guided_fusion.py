@@ -53,7 +53,9 @@ class PriorGuidedFusion(nn.Module):
 
     ``last_gate`` holds the mean gate of the last forward (detached; None if it had no crops):
     whether the gate opens is the first thing to check when RGB does not help, so the model
-    logs it during training (``pgf_gate``).
+    logs it during training (``pgf_gate``). ``last_record`` keeps the same forward's gate per
+    crop and joint, ``{'gate': (N, J), 'crop_index': (N, 3)}`` (detached, left on the device
+    so training does not wait for a copy; None without crops), for a figure of where RGB enters (``tools/visualize.py gate``).
     """
 
     def __init__(self, channels: int, num_heads: int = 4, num_points: int = 4,
@@ -72,7 +74,7 @@ class PriorGuidedFusion(nn.Module):
         self.norm = nn.LayerNorm(channels)
         self.gate = nn.Linear(2 * channels, 1)
         self._init_sampling()
-        self.last_gate = None
+        self.last_gate = self.last_record = None
         if gate == 'sigmoid':
             nn.init.normal_(self.gate.weight, std=0.01)
             nn.init.constant_(self.gate.bias, math.log(gate_init / (1.0 - gate_init)))
@@ -114,6 +116,7 @@ class PriorGuidedFusion(nn.Module):
         rgb = self.value(self.norm(torch.einsum('ncjp,njp->njc', sampled, weights)))
         gate = self.gate_values(pose, rgb)
         self.last_gate = gate.detach().mean()
+        self._last_joint_gate = gate.detach()[..., 0]
         # g * (pose + rgb) + (1 - g) * pose: an uninformative rgb barely moves the pose feature.
         # Mixing in LayerNorm(pose + rgb) instead rescales the pose feature of every frame with a
         # crop; on SynthSign ISLR that shut the gate (0.05 -> 0.01) before the backbone learnt.
@@ -124,10 +127,11 @@ class PriorGuidedFusion(nn.Module):
         """hands (2B, T, J, C) with left hands first, as the pose encoder batches them;
         crop_index (N, 3) = (batch, frame, hand). Frames without a crop are unchanged."""
         if len(crop_index) == 0:
-            self.last_gate = None
+            self.last_gate = self.last_record = None
             return hands
         batch = hands.shape[0] // 2
         rows = crop_index[:, 2] * batch + crop_index[:, 0]
         frames = crop_index[:, 1]
         fused = self.fuse(hands[rows, frames], rgb_maps, joints)
+        self.last_record = {'gate': self._last_joint_gate, 'crop_index': crop_index.detach()}
         return hands.index_put((rows, frames), fused)
