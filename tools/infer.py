@@ -21,6 +21,7 @@ the videos already there.
 """
 import argparse
 import contextlib
+import hashlib
 import json
 import os
 import os.path as osp
@@ -34,11 +35,11 @@ from unisign_fla.apis import SignInferencer
 from unisign_fla.extraction.backends.precomputed import KEYPOINT_IMPORTERS
 from unisign_fla.extraction.job import ExtractionConfig, ExtractionJob
 from unisign_fla.formats.manifest import LANGUAGES
-from unisign_fla.formats.shard_index import load_split_index
+from unisign_fla.formats.shard_index import ShardFormatError, load_split_index
 from unisign_fla.registry import POSE_BACKENDS
 
 VIDEO_SUFFIXES = ('.mp4', '.avi', '.mov', '.mkv', '.webm')
-DATASET, SPLIT = 'infer', 'test'
+SPLIT = 'test'
 
 
 def parse_args(argv=None):
@@ -115,7 +116,7 @@ def manifest_records(videos, args):
     records = []
     for number, video in enumerate(videos):
         stem = re.sub(r'[^A-Za-z0-9_-]', '_', osp.splitext(osp.basename(video))[0])
-        record = dict(id=f'{number:06d}_{stem}'[:120], dataset=DATASET, split=SPLIT, video=video,
+        record = dict(id=f'{number:06d}_{stem}'[:120], dataset='infer', split=SPLIT, video=video,
                       language=args.language)
         found = keypoint_file(video, args.keypoints)
         if found:
@@ -124,6 +125,11 @@ def manifest_records(videos, args):
             raise SystemExit(f'error: {video}: no keypoint file (--keypoints, or one named like '
                              f'the video beside it) and no --backend to estimate them')
         records.append(record)
+    # Shards named after what they hold: a --work-dir reused for other videos (or keypoints)
+    # never passes one run's shards off as another's.
+    digest = hashlib.sha1(json.dumps(records, sort_keys=True).encode()).hexdigest()[:12]
+    for record in records:
+        record['dataset'] = f'infer_{digest}'
     return records
 
 
@@ -168,8 +174,8 @@ def emit(result, args, out_file):
 
 def translate_all(inferencer, records, shards_dir, failures, args, out_file):
     try:
-        samples = {s.id: s for s in load_split_index(shards_dir, DATASET, SPLIT)}
-    except FileNotFoundError:   # every clip failed
+        samples = {s.id: s for s in load_split_index(shards_dir, records[0]['dataset'], SPLIT)}
+    except ShardFormatError:   # no index: every clip failed
         samples = {}
     for number, record in enumerate(records, 1):
         print(f'[{number}/{len(records)}] {record["video"]}', file=sys.stderr, flush=True)

@@ -73,3 +73,17 @@ def test_a_video_without_keypoints_or_backend_is_an_error(trained, tmp_path):
     with pytest.raises(SystemExit, match='no keypoint file'):
         load_tool('infer').main([STAGE1, str(video), '--checkpoint', trained[0],
                                  '--language', 'en'])
+
+
+def test_a_video_that_cannot_be_read_is_reported_and_the_rest_go_on(tiny_synthsign, trained,
+                                                                   tmp_path, capsys):
+    predicted = trained[2]
+    clip = sorted(predicted)[0]
+    broken = tmp_path / 'broken.mp4'
+    broken.write_bytes(b'not a video')
+    os.symlink(tiny_synthsign / 'keypoints' / f'{clip}.npy', tmp_path / 'broken.npy')
+    good = str(tiny_synthsign / 'videos' / f'{clip}.mp4')
+    load_tool('infer').main(infer(tiny_synthsign, trained, str(broken), good, '--json'))
+    rows = [json.loads(row) for row in capsys.readouterr().out.splitlines()]
+    assert 'error' in rows[0] and rows[0]['video'] == str(broken)
+    assert rows[1] == {'video': good, 'text': predicted[clip]}
