@@ -24,7 +24,8 @@ def parse_args(argv=None):
     parser.add_argument('--out', required=True, help='the folder to write (must not exist)')
     parser.add_argument('--keep-lora', action='store_true',
                         help='save LoRA as a peft adapter instead of merging it')
-    parser.add_argument('--notes', default='', help='text for the model card (data, metrics)')
+    parser.add_argument('--notes', default='', help='text for the model card (data, training)')
+    parser.add_argument('--metrics', help='a metrics.json of tools/test.py for the model card')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction, default={})
     return parser.parse_args(argv)
 
@@ -32,8 +33,12 @@ def parse_args(argv=None):
 def main(argv=None):
     args = parse_args(argv)
     try:
+        metrics = None
+        if args.metrics:
+            with open(args.metrics, encoding='utf-8') as f:
+                metrics = json.load(f)
         written = export_model(args.config, args.checkpoint, args.out, args.cfg_options,
-                               keep_lora=args.keep_lora, card=args.notes)
+                               keep_lora=args.keep_lora, card=args.notes, metrics=metrics)
     except (FileExistsError, FileNotFoundError, ValueError) as error:
         raise SystemExit(f'error: {error}') from error
     print(json.dumps({'out': args.out, **written}))

@@ -64,7 +64,9 @@ def test_exported_folder_predicts_like_the_original(models, name, keep_lora, tin
     expected = predictions(SignInferencer(config, checkpoint, parsed(options)),
                            tiny_synthsign / 'shards')
     out = tmp_path / 'exported'
+    (tmp_path / 'metrics.json').write_text(json.dumps(dict(bleu4=12.5, language='en')))
     argv = [config, checkpoint, '--out', str(out), '--notes', 'SynthSign tiny, 3 iterations',
+            '--metrics', str(tmp_path / 'metrics.json'),
             '--cfg-options', *options] + (['--keep-lora'] if keep_lora else [])
     written = load_tool('export').main(argv)
     files = sorted(os.listdir(out))
@@ -73,7 +75,8 @@ def test_exported_folder_predicts_like_the_original(models, name, keep_lora, tin
     if name == 'lora':
         assert written['lora'] == ('adapter' if keep_lora else 'merged')
         assert ('lora_adapter' in files) == keep_lora
-        assert 'SynthSign tiny' in (out / 'README.md').read_text()
+    card = (out / 'README.md').read_text()
+    assert 'SynthSign tiny' in card and 'bleu4 12.50' in card and '--language en' in card
     moved = tmp_path / 'moved'   # the original LM folder and checkpoints are not needed
     shutil.copytree(out, moved)
     shutil.rmtree(out)

@@ -49,8 +49,9 @@ def _has_lora(head) -> bool:
 
 
 def export_model(config: str, checkpoint: str, out: str, cfg_options: Optional[dict] = None,
-                 keep_lora: bool = False, card: str = '') -> dict:
-    """Write the folder ``out`` (which must not exist); returns what was written."""
+                 keep_lora: bool = False, card: str = '', metrics: Optional[dict] = None) -> dict:
+    """Write the folder ``out`` (which must not exist); returns what was written. ``card``
+    (free text) and ``metrics`` (a ``metrics.json`` of tools/test.py) go into the model card."""
     if osp.exists(out):
         raise FileExistsError(f'{out}: already exists (export writes a new folder)')
     cfg = load_run_config(config, cfg_options or {})
@@ -82,13 +83,17 @@ def export_model(config: str, checkpoint: str, out: str, cfg_options: Optional[d
     written.update(weights=len(weights), source_config=osp.abspath(config),
                    source_checkpoint=osp.abspath(checkpoint))
     with open(osp.join(part, CARD), 'w', encoding='utf-8') as f:
-        f.write(model_card(cfg, written, card))
+        f.write(model_card(cfg, written, card, metrics or {}))
     os.replace(part, out)
     return written
 
 
-def model_card(cfg: Config, written: dict, notes: str) -> str:
-    """README.md of an exported folder: what it is, how it was made, how to run it."""
+HEADLINE = ('bleu4', 'rouge_l', 'wer', 'top1_instance', 'top1_class', 'num_samples')
+
+
+def model_card(cfg: Config, written: dict, notes: str, metrics: dict) -> str:
+    """README.md of an exported folder: what it is, how it was made, its scores, how to run
+    it."""
     test = cfg.get('test_dataloader', {}).get('dataset', {})
     lines = ['# unisign_fla model', '',
              f'- encoder: `{cfg.model.encoder.type}`; head: `{cfg.model.head.type}`'
@@ -97,12 +102,25 @@ def model_card(cfg: Config, written: dict, notes: str) -> str:
              f'- test data of the config: `{test.get("data_root", "")}` '
              f'`{test.get("ann_file", "")}` (task `{test.get("task", "slt")}`)',
              f'- generation: `{json.dumps(cfg.model.get("generation", {}))}`', '',
-             '## Use', '', '```bash',
-             'python tools/infer.py THIS_FOLDER video.mp4 --language en',
+             *metric_lines(metrics), '## Use', '', '```bash',
+             f'python tools/infer.py THIS_FOLDER video.mp4 --language '
+             f'{metrics.get("language", "LANGUAGE")}',
              '```', '']
     if notes:
         lines += ['## Notes', '', notes.strip(), '']
     return '\n'.join(lines)
+
+
+def metric_lines(metrics: dict) -> list:
+    """The headline scores of a tools/test.py ``metrics.json`` (per set for mixed sets)."""
+    sets = metrics.get('sets', {'': metrics}) if metrics else {}
+    lines = []
+    for name, report in sorted(sets.items()):
+        scores = ', '.join(f'{key} {report[key]:.2f}' if isinstance(report[key], float)
+                           else f'{key} {report[key]}' for key in HEADLINE if key in report)
+        lines.append(f'- {name + ": " if name else ""}{scores} '
+                     f'(`{report.get("signature", "")}`)'.replace(' (``)', ''))
+    return ['## Test scores', '', *lines, ''] if lines else []
 
 
 def load_exported_model(folder: str, cfg_options: Optional[dict] = None
