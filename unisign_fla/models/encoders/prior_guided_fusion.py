@@ -54,8 +54,9 @@ class PriorGuidedFusion(nn.Module):
     ``last_gate`` holds the mean gate of the last forward (detached; None if it had no crops):
     whether the gate opens is the first thing to check when RGB does not help, so the model
     logs it during training (``pgf_gate``). ``last_record`` keeps the same forward's gate per
-    crop and joint, ``{'gate': (N, J), 'crop_index': (N, 3)}`` (detached, left on the device
-    so training does not wait for a copy; None without crops), for a figure of where RGB enters (``tools/visualize.py gate``).
+    crop and joint, ``{'gate': (N, J), 'crop_index': (N, 3)}`` (detached, left on the device so
+    training does not wait for a copy; None without crops), for a figure of where RGB enters
+    (``tools/visualize.py gate``).
     """
 
     def __init__(self, channels: int, num_heads: int = 4, num_points: int = 4,
