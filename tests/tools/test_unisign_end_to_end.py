@@ -18,7 +18,10 @@ from .conftest import REPO, load_tool
 from .unisign_files import extract_reference_shards
 
 
-@pytest.mark.parametrize('variant, beams', [('pose_only', 1), ('pose_only', 4), ('rgb_pose', 1)])
+# The RGB-pose run (13 s) is slow-marked: tests/models/test_unisign_parity.py checks that model
+# exactly, and tests/tools/test_recipes.py runs its config with decoded videos.
+@pytest.mark.parametrize('variant, beams', [('pose_only', 1), ('pose_only', 4),
+                                            pytest.param('rgb_pose', 1, marks=pytest.mark.slow)])
 def test_unisign_files_to_unisign_translations(tmp_path, single_thread, variant, beams):
     extract_reference_shards(tmp_path)
     rgb = variant == 'rgb_pose'
