@@ -9,9 +9,9 @@ The model is a config with ``--checkpoint`` (the whole model, as for tools/test.
 folder written by tools/export.py.
 
 Keypoints come from a pose backend (``--backend rtmpose --backend-args '{...}'``, as in
-tools/extract_pose.py) or from keypoint files (``.pkl``, ``.pose``, ``.npy``): ``--keypoints``
-names a file (one video) or a folder searched by each video's name, and a file beside the video
-with its name is used when there is one. The clips are extracted into shards (``--work-dir``
+tools/extract_pose.py), which then runs on every video, or, without ``--backend``, from keypoint
+files (``.pkl``, ``.pose``, ``.npy``): ``--keypoints`` names a file (one video) or a folder
+searched by each video's name, else the file named like the video beside it. The clips are extracted into shards (``--work-dir``
 keeps them; by default a temporary folder) and go through the config's test pipeline one at a
 time, so a clip gets the text ``tools/test.py`` would give it. Clips longer than the model's
 frame limit are cut to evenly spaced frames; ``--window/--stride`` (seconds) translate long
@@ -109,7 +109,8 @@ def keypoint_file(video, keypoints):
 
 
 def manifest_records(videos, args):
-    """One manifest record per video, under an id the shard format accepts."""
+    """One manifest record per video, under an id the shard format accepts. With ``--backend``
+    the backend estimates every video's keypoints; without, every video needs a keypoint file."""
     if args.keypoints and osp.isfile(args.keypoints) and len(videos) != 1:
         raise SystemExit('error: --keypoints names one file but there are '
                          f'{len(videos)} videos: name a folder')
@@ -118,32 +119,33 @@ def manifest_records(videos, args):
         stem = re.sub(r'[^A-Za-z0-9_-]', '_', osp.splitext(osp.basename(video))[0])
         record = dict(id=f'{number:06d}_{stem}'[:120], dataset='infer', split=SPLIT, video=video,
                       language=args.language)
-        found = keypoint_file(video, args.keypoints)
-        if found:
+        if not args.backend:
+            found = keypoint_file(video, args.keypoints)
+            if not found:
+                raise SystemExit(f'error: {video}: no keypoint file (--keypoints, or one named '
+                                 f'like the video beside it) and no --backend to estimate them')
             record['keypoints'] = found
-        elif not args.backend:
-            raise SystemExit(f'error: {video}: no keypoint file (--keypoints, or one named like '
-                             f'the video beside it) and no --backend to estimate them')
         records.append(record)
-    # Shards named after what they hold: a --work-dir reused for other videos (or keypoints)
-    # never passes one run's shards off as another's.
-    digest = hashlib.sha1(json.dumps(records, sort_keys=True).encode()).hexdigest()[:12]
-    for record in records:
-        record['dataset'] = f'infer_{digest}'
     return records
 
 
 def extract(records, work_dir, args, needs_crops):
     """Shards of the clips under ``work_dir``; id -> reason for the clips that failed."""
+    # Shards named after what they hold (clips, keypoints, backend, crops): a --work-dir reused
+    # for another run never passes its shards off as this one's.
+    settings = dict(records=records, backend=args.backend, backend_args=args.backend_args,
+                    crops=needs_crops and args.crop_size)
+    digest = hashlib.sha1(json.dumps(settings, sort_keys=True).encode()).hexdigest()[:12]
+    for record in records:
+        record['dataset'] = f'infer_{digest}'
     manifest = osp.join(work_dir, 'manifest.jsonl')
     with open(manifest, 'w', encoding='utf-8') as f:
         f.writelines(json.dumps(r, ensure_ascii=False) + '\n' for r in records)
-    backend = 'precomputed' if all('keypoints' in r for r in records) else args.backend
     ExtractionJob(ExtractionConfig(
         manifest=manifest, video_root=work_dir, out=osp.join(work_dir, 'shards'),
-        backend=backend, backend_args=args.backend_args, crops=needs_crops,
-        crop_size=args.crop_size, max_failure_rate=1.0, threads=1, require_target=False,
-        allow_outside_root=True)).run()   # the user named these files
+        backend=args.backend or 'precomputed', backend_args=args.backend_args,
+        crops=needs_crops, crop_size=args.crop_size, max_failure_rate=1.0, threads=1,
+        require_target=False, allow_outside_root=True)).run()   # the user named these files
     failures = {}
     failures_file = osp.join(work_dir, 'shards', 'failures.jsonl')
     if osp.exists(failures_file):
