@@ -1,11 +1,12 @@
-"""Deterministic greedy and beam search for models that score a whole prefix per step.
+"""Deterministic greedy and beam search over a callable that maps prefixes (M, t) to next-token
+log-probabilities (M, V).
 
-The Light-T decoder is small and its outputs are short, so it re-runs the decoder on the full
-prefix each step instead of keeping a key/value cache; these functions only need a callable that
-maps prefixes (M, t) to next-token log-probabilities (M, V). Ties break by token id (``topk`` on
-CPU is deterministic), so the same inputs always give the same text.
+A stateful step (Light-T's ``CachedDecoder``, which keeps each row's keys and values) needs to
+know which rows survive a beam step: ``beam_search`` passes them to ``reorder`` before the next
+call. Ties break by token id (``topk`` on CPU is deterministic), so the same inputs always give
+the same text.
 """
-from typing import Callable
+from typing import Callable, Optional
 
 import torch
 from torch import Tensor
@@ -38,7 +39,8 @@ def _strip(ids: list[int], eos_id: int) -> list[int]:
 @torch.no_grad()
 def beam_search(step: StepFn, start_ids: list[int], num_beams: int, eos_id: int,
                 max_new_tokens: int, length_penalty: float = 1.0,
-                device: torch.device | None = None) -> list[list[int]]:
+                device: torch.device | None = None,
+                reorder: Optional[Callable[[Tensor], None]] = None) -> list[list[int]]:
     """Beam search over ``num_beams`` hypotheses per sample (``step`` sees B * num_beams rows,
     sample-major, so the caller repeats its encoder memory with ``repeat_interleave``).
 
@@ -86,8 +88,11 @@ def beam_search(step: StepFn, start_ids: list[int], num_beams: int, eos_id: int,
             scores[b] = torch.tensor(row_scores, device=device)
         if all(done):
             break
-        tokens = torch.cat([tokens[next_rows],
-                            torch.tensor(next_tokens, device=device)[:, None]], dim=1)
+        rows = torch.tensor(next_rows, device=device)
+        if reorder is not None:
+            reorder(rows)
+        tokens = torch.cat([tokens[rows], torch.tensor(next_tokens, device=device)[:, None]],
+                           dim=1)
     else:
         for b in range(batch_size):
             if not done[b]:

@@ -15,6 +15,7 @@ from torch import Tensor, nn
 from unisign_fla.lm.tokenizer import load_tokenizer
 from unisign_fla.registry import MODELS
 from .beam_search import beam_search, greedy_search
+from .cached_decoding import CachedDecoder
 from .text_sequences import (decode_texts, decoder_start_ids, encode_targets,
                              label_smoothed_loss, pack_segments, pad_ids, resolve_prompts,
                              special_token_ids, teacher_forcing_inputs, tokenize_texts,
@@ -35,9 +36,10 @@ class PositionalEncoding(nn.Module):
             self.table = nn.Embedding(max_positions, channels)
             nn.init.normal_(self.table.weight, std=0.02)
 
-    def forward(self, x: Tensor) -> Tensor:
-        length = x.shape[1]
-        positions = torch.arange(length, device=x.device)
+    def forward(self, x: Tensor, offset: int = 0) -> Tensor:
+        """``x`` (B, T, C) at positions ``offset .. offset + T - 1``."""
+        length = offset + x.shape[1]
+        positions = torch.arange(offset, length, device=x.device)
         if self.kind == 'learned':
             if length > self.max_positions:
                 raise ValueError(f'sequence of {length} tokens exceeds max_positions='
@@ -156,15 +158,12 @@ class LightTranslator(nn.Module):
         if num_beams > 1:
             memory = memory.repeat_interleave(num_beams, dim=0)
             memory_mask = memory_mask.repeat_interleave(num_beams, dim=0)
-
-        def step(prefix: Tensor) -> Tensor:
-            return self.decode(memory, memory_mask, prefix)[:, -1].log_softmax(dim=-1)
-
+        step = CachedDecoder(self, memory, memory_mask)
         common = dict(start_ids=self._decoder_starts(languages, visual.shape[0]),
                       eos_id=self.ids['eos'], max_new_tokens=max_new_tokens, device=visual.device)
         if num_beams > 1:
             ids = beam_search(step, num_beams=num_beams, length_penalty=self.length_penalty,
-                              **common)
+                              reorder=step.reorder, **common)
         else:
             ids = greedy_search(step, **common)
         return decode_texts(self.tokenizer, ids)
