@@ -1,6 +1,7 @@
 """Extraction throughput: decoding, the pose model, the full pipeline and a naive per-frame loop.
 
     python benchmarks/extract.py [--frames 300] [--clips 4] [--work-dir /tmp/extract_bench]
+    python benchmarks/extract.py --device cuda       # onnxruntime-gpu
 
 Builds a 1280x720 test video of a real person (``skimage.data.astronaut()`` moving across a
 studio background) and random-weight ONNX exports of the real architectures (RTMPose-m
@@ -62,7 +63,7 @@ def frames_per_second(function, frames: int, min_seconds: float = 3.0) -> float:
     return done / (time.perf_counter() - start)
 
 
-def measure_decode(video: str) -> float:
+def measure_decode(video: str, min_seconds: float = 3.0) -> float:
     """BGR frames into reused buffers, as the job decodes for the rtmpose backend."""
     pool = FrameBufferPool(max_buffers=1)
 
@@ -70,17 +71,19 @@ def measure_decode(video: str) -> float:
         clip = read_clip(video, rgb=False, pool=pool)
         pool.give(clip.frames)
         return clip
-    return frames_per_second(decode, decode().num_frames)
+    return frames_per_second(decode, decode().num_frames, min_seconds)
 
 
-def measure_model(pose_path: str, batch_sizes=(1, 4, 8, 16, 32)) -> dict:
-    model = TopDownPoseModel(pose_path)
+def measure_model(pose_path: str, batch_sizes=(1, 4, 8, 16, 32), device: str = 'cpu',
+                  min_seconds: float = 3.0) -> dict:
+    model = TopDownPoseModel(pose_path, device=device)
     crops = np.random.default_rng(0).normal(size=(max(batch_sizes), 3, model.height,
                                                   model.width)).astype(np.float32)
     results = {}
     for batch in batch_sizes:
         feed = {model.input_name: crops[:batch]}
-        results[batch] = frames_per_second(lambda: model.session.run(None, feed), batch)
+        results[batch] = frames_per_second(lambda: model.session.run(None, feed), batch,
+                                           min_seconds)
     return results
 
 
@@ -101,10 +104,10 @@ def measure_pipeline(root: str, video: str, clips: int, backend_args: dict) -> d
             'seconds': summary.seconds}
 
 
-def measure_naive(video: str, pose_path: str, detector_path: str) -> float:
+def measure_naive(video: str, pose_path: str, detector_path: str, device: str = 'cpu') -> float:
     """Read a frame, detect, take the best box (the whole frame if none), estimate; repeat."""
-    detector = PersonDetector(detector_path)
-    model = TopDownPoseModel(pose_path, batch_size=1)
+    detector = PersonDetector(detector_path, device=device)
+    model = TopDownPoseModel(pose_path, batch_size=1, device=device)
     whole = np.array([[0, 0, WIDTH, HEIGHT]], np.float32)
     capture = cv2.VideoCapture(video)
     start, frames = time.perf_counter(), 0
@@ -128,6 +131,10 @@ def main(argv=None) -> dict:
                                                             'unisign_fla_extract_bench'))
     parser.add_argument('--detect-interval', type=int, default=50,
                         help='the rtmpose backend default')
+    parser.add_argument('--seconds', type=float, default=3.0,
+                        help='time each decode / model measurement at least this long')
+    parser.add_argument('--device', default='cpu',
+                        help="'cuda' runs the ONNX models on onnxruntime-gpu")
     args = parser.parse_args(argv)
     os.makedirs(args.work_dir, exist_ok=True)
     video = os.path.join(args.work_dir, f'astronaut_{args.frames}.mp4')
@@ -140,24 +147,25 @@ def main(argv=None) -> dict:
     if not os.path.exists(detector_path):
         export_rtmdet(detector_path, 'tiny')
 
-    decode_fps = measure_decode(video)
+    decode_fps = measure_decode(video, args.seconds)
     print(f'decode: {decode_fps:.1f} frames/s ({WIDTH}x{HEIGHT}, {args.frames} frames)')
-    by_batch = measure_model(pose_path)
+    by_batch = measure_model(pose_path, device=args.device, min_seconds=args.seconds)
     best_batch = max(by_batch, key=by_batch.get)
     print('pose model alone: ' + ', '.join(f'batch {b}: {v:.1f}' for b, v in by_batch.items())
           + ' crops/s')
     pipeline = measure_pipeline(args.work_dir, video, args.clips, dict(
         pose_model=pose_path, detector=detector_path, detect_interval=args.detect_interval,
-        no_person='full_frame'))
+        no_person='full_frame', device=args.device))
     print(f'pipeline: {pipeline["fps"]:.1f} frames/s ({pipeline["frames"]} frames in '
           f'{pipeline["seconds"]:.1f} s, detector every {args.detect_interval} frames)')
-    naive_fps = measure_naive(video, pose_path, detector_path)
+    naive_fps = measure_naive(video, pose_path, detector_path, args.device)
     print(f'naive per-frame loop: {naive_fps:.1f} frames/s')
     result = {'decode_fps': round(decode_fps, 1), 'model_fps': round(by_batch[best_batch], 1),
               'model_best_batch': best_batch, 'pipeline_fps': round(pipeline['fps'], 1),
               'naive_fps': round(naive_fps, 1),
               'pipeline_over_naive': round(pipeline['fps'] / naive_fps, 2),
-              'pipeline_over_model': round(pipeline['fps'] / by_batch[best_batch], 3)}
+              'pipeline_over_model': round(pipeline['fps'] / by_batch[best_batch], 3),
+              'device': args.device}
     print(f'targets: pipeline >= 3 x naive: {result["pipeline_over_naive"] >= 3}, '
           f'pipeline >= 0.85 x model: {result["pipeline_over_model"] >= 0.85}')
     print(json.dumps(result))
