@@ -47,6 +47,11 @@ def parse_args(argv=None):
     return parser.parse_args(argv)
 
 
+def onnx_runs_on_cuda() -> bool:
+    import onnxruntime
+    return 'CUDAExecutionProvider' in onnxruntime.get_available_providers()
+
+
 def tiny_qwen2(folder: str) -> str:
     tokenizer = train_tokenizer([TARGET] * 20, folder, vocab_size=300)
     build_small_lm('qwen2', tokenizer, hidden=32, layers=1, heads=2).save_pretrained(folder)
@@ -112,7 +117,12 @@ def main(argv=None):
                                        'pose_s4', 'rgb10', *sizes])}
     extract_sizes = (['--frames', '20', '--clips', '1', '--seconds', '0.2'] if args.dry_run
                      else ['--frames', '300', '--clips', '6'])
-    result['extract'] = extract.main(['--device', str(device), '--work-dir',
+    onnx_device = str(device)
+    if device.type == 'cuda' and not onnx_runs_on_cuda():
+        onnx_device = 'cpu'   # measured anyway; the JSON says so
+        result['extract_note'] = ('onnxruntime has no CUDAExecutionProvider: extraction ran on '
+                                  'the CPU (pip install onnxruntime-gpu)')
+    result['extract'] = extract.main(['--device', onnx_device, '--work-dir',
                                       os.path.join(args.work_dir, 'extract'), *extract_sizes])
     result['lm_step'] = lm_step(lm_dir, device, 1 if args.dry_run else args.steps, args.dry_run)
     result.update(device=torch.cuda.get_device_name(device) if device.type == 'cuda' else 'cpu',
