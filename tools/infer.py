@@ -11,13 +11,14 @@ folder written by tools/export.py.
 Keypoints come from a pose backend (``--backend rtmpose --backend-args '{...}'``, as in
 tools/extract_pose.py), which then runs on every video, or, without ``--backend``, from keypoint
 files (``.pkl``, ``.pose``, ``.npy``): ``--keypoints`` names a file (one video) or a folder
-searched by each video's name, else the file named like the video beside it. The clips are extracted into shards (``--work-dir``
-keeps them; by default a temporary folder) and go through the config's test pipeline one at a
-time, so a clip gets the text ``tools/test.py`` would give it. Clips longer than the model's
-frame limit are cut to evenly spaced frames; ``--window/--stride`` (seconds) translate long
-signing window by window instead, with each window's times. One line per video (per window)
-on stdout, ``--json`` for JSON lines; ``--out`` also appends them to a file, and a re-run skips
-the videos already there.
+searched by each video's name, else the file named like the video beside it. The clips are
+extracted into shards (``--work-dir`` keeps them; by default a temporary folder) and go through
+the config's test pipeline one at a time, so a clip gets the text ``tools/test.py`` would give
+it. Clips longer than the model's frame limit are cut to evenly spaced frames;
+``--window/--stride`` (seconds, rounded to whole frames) translate long signing window by window
+instead, with each window's times. One line per video (per window)
+on stdout, ``--json`` for JSON lines; ``--out`` also appends them to a file (a video's records
+in one write), and a re-run skips the videos translated there (errors are tried again).
 """
 import argparse
 import contextlib
@@ -72,6 +73,8 @@ def parse_args(argv=None):
         parser.error('give a config file with --checkpoint, or an exported folder without it')
     if args.checkpoint and not osp.isfile(args.checkpoint):
         parser.error(f'--checkpoint {args.checkpoint}: no such file')
+    if args.out and osp.isdir(args.out):
+        parser.error(f'--out {args.out}: a folder; name a file (JSON lines)')
     if args.stride is not None and args.window is None:
         parser.error('--stride needs --window')
     if args.window is not None and (args.window <= 0 or (args.stride or args.window) <= 0):
@@ -156,21 +159,45 @@ def extract(records, work_dir, args, needs_crops):
 
 
 def done_videos(out):
+    """Videos translated by an earlier run into ``out``: records with a text (an error is tried
+    again; a line a killed run left half-written is ignored)."""
     if not out or not osp.exists(out):
         return set()
+    done = set()
     with open(out, encoding='utf-8') as f:
-        return {json.loads(line)['video'] for line in f if line.strip()}
+        for number, line in enumerate(f, 1):
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError:
+                print(f'{out}:{number}: not a complete JSON line, ignored', file=sys.stderr)
+                continue
+            if isinstance(record, dict) and 'text' in record:
+                done.add(record.get('video'))
+    return done
 
 
-def emit(result, args, out_file):
-    if args.json:
-        print(json.dumps(result, ensure_ascii=False), flush=True)
-    else:
-        times = f'\t{result["start"]:.2f}-{result["end"]:.2f}' if 'start' in result else ''
-        text = result['text'] if 'text' in result else f'error: {result["error"]}'
-        print(f'{result["video"]}{times}\t{text}', flush=True)
+def end_torn_line(path):
+    """A killed run may leave a last line without its newline: end it, so new records start
+    on a line of their own."""
+    if osp.exists(path) and osp.getsize(path):
+        with open(path, 'rb+') as f:
+            f.seek(-1, os.SEEK_END)
+            if f.read(1) != b'\n':
+                f.write(b'\n')
+
+
+def emit(results, args, out_file):
+    """Print a video's records (one, or one per window) and append them to ``out_file`` in one
+    write, so a killed run leaves a video either recorded or not."""
+    for result in results:
+        if args.json:
+            print(json.dumps(result, ensure_ascii=False), flush=True)
+        else:
+            times = f'\t{result["start"]:.2f}-{result["end"]:.2f}' if 'start' in result else ''
+            text = result['text'] if 'text' in result else f'error: {result["error"]}'
+            print(f'{result["video"]}{times}\t{" ".join(text.split())}', flush=True)
     if out_file:
-        out_file.write(json.dumps(result, ensure_ascii=False) + '\n')
+        out_file.write(''.join(json.dumps(r, ensure_ascii=False) + '\n' for r in results))
         out_file.flush()
 
 
@@ -183,20 +210,27 @@ def translate_all(inferencer, records, shards_dir, failures, args, out_file):
         print(f'[{number}/{len(records)}] {record["video"]}', file=sys.stderr, flush=True)
         sample = samples.get(record['id'])
         if sample is None:
-            emit(dict(video=record['video'], error=failures.get(record['id'], 'not extracted')),
-                 args, out_file)
-            continue
-        if args.window is None:
+            emit([dict(video=record['video'],
+                       error=failures.get(record['id'], 'not extracted'))], args, out_file)
+        elif args.window is None:
             text = inferencer.translate(sample, args.language, args.task)
-            emit(dict(video=record['video'], text=text), args, out_file)
-            continue
-        for start, end, text in inferencer.translate_windows(sample, args.language, args.task,
-                                                             args.window, args.stride):
-            emit(dict(video=record['video'], start=start, end=end, text=text), args, out_file)
+            emit([dict(video=record['video'], text=text)], args, out_file)
+        else:
+            emit([dict(video=record['video'], start=start, end=end, text=text)
+                  for start, end, text in inferencer.translate_windows(
+                      sample, args.language, args.task, args.window, args.stride)],
+                 args, out_file)
 
 
 def main(argv=None):
     args = parse_args(argv)
+    try:
+        run(args)
+    except (ValueError, OSError, ShardFormatError) as error:
+        raise SystemExit(f'error: {error}') from error
+
+
+def run(args):
     videos = find_videos(args.inputs)
     records = manifest_records(videos, args)   # ids stable across re-runs (--work-dir shards)
     done = done_videos(args.out)
@@ -208,14 +242,18 @@ def main(argv=None):
                                     ('max_new_tokens', args.max_new_tokens)) if v is not None}
     inferencer = SignInferencer(args.model, args.checkpoint, args.cfg_options, generation,
                                 args.device)
+    if args.window is not None and inferencer.reads_video:
+        raise ValueError(f'{args.model}: --window needs a model whose crops come from the '
+                         f'shards; this one decodes the video (DecodeClipFrames)')
     if args.out:
         os.makedirs(osp.dirname(osp.abspath(args.out)), exist_ok=True)
+        end_torn_line(args.out)
     with tempfile.TemporaryDirectory(prefix='unisign_infer_') as scratch, \
             open(args.out, 'a', encoding='utf-8') if args.out else \
             contextlib.nullcontext() as out_file:
         work_dir = args.work_dir or scratch
         os.makedirs(work_dir, exist_ok=True)
-        failures = extract(records, work_dir, args, inferencer.needs_crops)
+        failures = extract(todo, work_dir, args, inferencer.needs_crops)
         translate_all(inferencer, todo, osp.join(work_dir, 'shards'), failures, args, out_file)
 
 

@@ -104,3 +104,22 @@ def test_infer_runs_an_exported_folder(models, tiny_synthsign, tmp_path, capsys)
                              '--keypoints', str(tiny_synthsign / 'keypoints')])
     rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [row['text'] for row in rows] == [original.translate(s, 'en') for s in samples]
+
+
+def test_export_touches_nothing_beside_its_folder(models, tmp_path):
+    """A folder named like a temporary one survives; the result is readable by others (0644)."""
+    config, checkpoint, options = models['light_t']
+    (tmp_path / 'model.part').mkdir()
+    (tmp_path / 'model.part' / 'mine.txt').write_text('precious')
+    load_tool('export').main([config, checkpoint, '--out', str(tmp_path / 'model'),
+                              '--cfg-options', *options])
+    assert (tmp_path / 'model.part' / 'mine.txt').read_text() == 'precious'
+    assert sorted(os.listdir(tmp_path)) == ['model', 'model.part']
+    mode = os.stat(tmp_path / 'model' / 'model.safetensors').st_mode & 0o777
+    assert mode == 0o666 & ~_umask()
+
+
+def _umask():
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

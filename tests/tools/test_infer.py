@@ -87,3 +87,29 @@ def test_a_video_that_cannot_be_read_is_reported_and_the_rest_go_on(tiny_synthsi
     rows = [json.loads(row) for row in capsys.readouterr().out.splitlines()]
     assert 'error' in rows[0] and rows[0]['video'] == str(broken)
     assert rows[1] == {'video': good, 'text': predicted[clip]}
+
+
+def test_resume_retries_errors_and_ignores_a_torn_last_line(tiny_synthsign, trained, tmp_path,
+                                                             capsys):
+    predicted = trained[2]
+    clip = sorted(predicted)[0]
+    video = str(tiny_synthsign / 'videos' / f'{clip}.mp4')
+    out = tmp_path / 'results.jsonl'
+    out.write_text(json.dumps({'video': video, 'error': 'no person'}) + '\n'
+                   + '{"video": "/half/writ')
+    load_tool('infer').main(infer(tiny_synthsign, trained, video, '--out', str(out)))
+    captured = capsys.readouterr()
+    assert f'{out}:2: not a complete JSON line, ignored' in captured.err
+    assert json.loads(out.read_text().splitlines()[-1]) == {'video': video,
+                                                            'text': predicted[clip]}
+
+
+def test_user_mistakes_are_one_line_errors(tiny_synthsign, trained, tmp_path):
+    clip = sorted(trained[2])[0]
+    video = str(tiny_synthsign / 'videos' / f'{clip}.mp4')
+    with pytest.raises(SystemExit):   # argparse: a folder is not a results file
+        load_tool('infer').main(infer(tiny_synthsign, trained, video, '--out', str(tmp_path)))
+    stage2 = os.path.join(REPO, 'configs/synthsign/fla_stage2_synthsign.py')
+    with pytest.raises(SystemExit, match=r'^error: .*(missing|unexpected)'):
+        load_tool('infer').main([stage2, video, '--checkpoint', trained[0], '--language', 'en',
+                                 '--keypoints', str(tiny_synthsign / 'keypoints')])

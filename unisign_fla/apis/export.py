@@ -13,12 +13,14 @@
 - ``README.md``: a model card.
 
 No optimizer state, no stage-1 file and no original LM folder are needed to load it. The folder
-is written under a temporary name and renamed when complete, so a folder that exists is whole.
+is written under a fresh hidden name beside it and renamed when complete (removed if anything
+fails), so a folder that exists is whole, and nothing else is touched.
 """
 import json
 import os
 import os.path as osp
 import shutil
+import tempfile
 from typing import Optional, Tuple
 
 import torch
@@ -44,6 +46,22 @@ def build_model(cfg: Config) -> torch.nn.Module:
     return MODELS.build(cfg.model)
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _make_readable(path: str) -> None:
+    """``path`` (recursively) with the umask's usual modes: the folder is meant for sharing."""
+    if osp.isdir(path):
+        for name in os.listdir(path):
+            _make_readable(osp.join(path, name))
+        os.chmod(path, 0o777 & ~_umask())
+    else:
+        os.chmod(path, 0o666 & ~_umask())
+
+
 def _has_lora(head) -> bool:
     return hasattr(getattr(head, 'lm', None), 'peft_config')
 
@@ -57,34 +75,40 @@ def export_model(config: str, checkpoint: str, out: str, cfg_options: Optional[d
     cfg = load_run_config(config, cfg_options or {})
     model = build_model(cfg)
     load_model_weights(model, checkpoint)
-    part = out.rstrip('/') + '.part'
-    shutil.rmtree(part, ignore_errors=True)
-    os.makedirs(part)
-    head, written = model.head, {}
-    if hasattr(head, 'lm'):
-        lm = head.lm
-        if _has_lora(head):
-            if keep_lora:   # the adapter alone, then the LM without LoRA's layers
-                lm.save_pretrained(osp.join(part, ADAPTER_DIR))
-                lm, written['lora'] = lm.unload(), 'adapter'
-            else:
-                lm, written['lora'] = lm.merge_and_unload(), 'merged'
-                cfg.model.head.lora = None
-        lm.save_pretrained(osp.join(part, LM_DIR))
-        head.tokenizer.save_pretrained(osp.join(part, LM_DIR))
-        cfg.model.head.pretrained_dir, cfg.model.head.tokenizer_dir = LM_DIR, None
-    else:
-        head.tokenizer.save_pretrained(osp.join(part, TOKENIZER_DIR))
-        cfg.model.head.tokenizer_dir = TOKENIZER_DIR
-    weights = {k: v.detach().contiguous() for k, v in model.state_dict().items()
-               if not k.startswith(LM_PREFIX)}
-    save_file(weights, osp.join(part, WEIGHTS), metadata={'format': 'pt'})
-    cfg.dump(osp.join(part, CONFIG))
-    written.update(weights=len(weights), source_config=osp.abspath(config),
-                   source_checkpoint=osp.abspath(checkpoint))
-    with open(osp.join(part, CARD), 'w', encoding='utf-8') as f:
-        f.write(model_card(cfg, written, card, metrics or {}))
-    os.replace(part, out)
+    out = osp.abspath(out)
+    os.makedirs(osp.dirname(out), exist_ok=True)
+    # A fresh hidden folder beside ``out``, renamed when complete; removed if anything fails.
+    part = tempfile.mkdtemp(dir=osp.dirname(out), prefix=f'.{osp.basename(out)}.part-')
+    try:
+        head, written = model.head, {}
+        if hasattr(head, 'lm'):
+            lm = head.lm
+            if _has_lora(head):
+                if keep_lora:   # the adapter alone, then the LM without LoRA's layers
+                    lm.save_pretrained(osp.join(part, ADAPTER_DIR))
+                    lm, written['lora'] = lm.unload(), 'adapter'
+                else:
+                    lm, written['lora'] = lm.merge_and_unload(), 'merged'
+                    cfg.model.head.lora = None
+            lm.save_pretrained(osp.join(part, LM_DIR))
+            head.tokenizer.save_pretrained(osp.join(part, LM_DIR))
+            cfg.model.head.pretrained_dir, cfg.model.head.tokenizer_dir = LM_DIR, None
+        else:
+            head.tokenizer.save_pretrained(osp.join(part, TOKENIZER_DIR))
+            cfg.model.head.tokenizer_dir = TOKENIZER_DIR
+        weights = {k: v.detach().contiguous() for k, v in model.state_dict().items()
+                   if not k.startswith(LM_PREFIX)}
+        save_file(weights, osp.join(part, WEIGHTS), metadata={'format': 'pt'})
+        cfg.dump(osp.join(part, CONFIG))
+        written.update(weights=len(weights), source_config=osp.abspath(config),
+                       source_checkpoint=osp.abspath(checkpoint))
+        with open(osp.join(part, CARD), 'w', encoding='utf-8') as f:
+            f.write(model_card(cfg, written, card, metrics or {}))
+        _make_readable(part)   # mkdtemp and safetensors make owner-only files
+        os.replace(part, out)
+    except BaseException:
+        shutil.rmtree(part, ignore_errors=True)
+        raise
     return written
 
 
