@@ -24,6 +24,13 @@ from unisign_fla.visualization import (choose_crops, clip_figure, clip_frames, c
 SUFFIXES = {'overlay': '.mp4', 'sheet': '.png', 'clip': '.png', 'gate': '.png'}
 
 
+def positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f'{value}: must be at least 1')
+    return value
+
+
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     commands = parser.add_subparsers(dest='command', required=True)
@@ -45,10 +52,11 @@ def parse_args(argv=None):
                                   help='video with keypoints and crop marks (.mp4, or .png)')
     overlay.add_argument('--video-root', help='the extraction\'s --video-root (else a blank '
                          'canvas)')
-    overlay.add_argument('--sheet', type=int, metavar='N',
+    overlay.add_argument('--sheet', type=positive_int, metavar='N',
                          help='write a PNG contact sheet of N frames instead of the mp4')
-    overlay.add_argument('--columns', type=int, default=4, help='tiles per sheet row')
-    overlay.add_argument('--tile-width', type=int, default=320, help='sheet tile width (px)')
+    overlay.add_argument('--columns', type=positive_int, default=4, help='tiles per sheet row')
+    overlay.add_argument('--tile-width', type=positive_int, default=320,
+                         help='sheet tile width (px)')
     commands.add_parser('clip', parents=[common, sampling],
                         help='hand scores, candidate and chosen crop frames, crops (.png)')
     gate = commands.add_parser('gate', parents=[common],
@@ -63,14 +71,11 @@ def parse_args(argv=None):
 
 
 def _check_out(args) -> None:
-    kind = 'sheet' if getattr(args, 'sheet', None) else args.command
+    kind = 'sheet' if getattr(args, 'sheet', None) is not None else args.command
     if not args.out.lower().endswith(SUFFIXES[kind]):
         raise ValueError(f'--out {args.out}: {kind} writes a {SUFFIXES[kind]} file')
-    if getattr(args, 'sheet', None) is not None and args.sheet < 1:
-        raise ValueError(f'--sheet {args.sheet}: needs at least one frame')
     if args.command == 'gate' and args.checkpoint and not os.path.isfile(args.checkpoint):
         raise ValueError(f'checkpoint file not found: {args.checkpoint}')
-    os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
 
 
 def _overlay(args, sample, data) -> str:
@@ -117,6 +122,7 @@ def main(argv=None) -> str:
         _check_out(args)
         sample = select_clip(args.shards, args.dataset, args.split, args.id, args.index)
         data = read_sample(sample, with_crops=True)
+        os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)   # found: write
         summary = {'overlay': _overlay, 'clip': _clip, 'gate': _gate}[args.command](
             args, sample, data)
     except (ValueError, OSError, ShardFormatError) as error:

@@ -65,13 +65,22 @@ def test_clip_figure(shards, tmp_path):
     (['--index', '7', '--out', 'x.png'], '--index 7 is out of range'),
     (['--id', 'a', '--out', 'x.mp4'], 'clip writes a .png file'),
 ])
-def test_mistakes_are_one_line_errors(shards, tmp_path, args, message):
-    os.chdir(tmp_path)
+def test_mistakes_are_one_line_errors(shards, tmp_path, monkeypatch, args, message):
+    monkeypatch.chdir(tmp_path)
     with pytest.raises(SystemExit, match='error: .*' + message):
         visualize.main(['clip', *_clip(shards, *args)])
     with pytest.raises(SystemExit, match='error: .*no such split index file or shard folder'):
-        visualize.main(['clip', str(tmp_path / 'missing'), '--out', 'x.png'])
-    assert not os.path.exists(tmp_path / 'x.png')
+        visualize.main(['clip', str(tmp_path / 'missing'), '--out', 'new/x.png'])
+    assert not os.path.exists(tmp_path / 'x.png') and not os.path.exists(tmp_path / 'new')
+
+
+@pytest.mark.parametrize('option', [['--sheet', '0'], ['--sheet', '2', '--columns', '0'],
+                                    ['--sheet', '2', '--tile-width', '0']])
+def test_sheet_sizes_must_be_positive(shards, tmp_path, option, capsys):
+    with pytest.raises(SystemExit):
+        visualize.main(['overlay', *_clip(shards, '--id', 'a', '--out',
+                                          str(tmp_path / 'x.png'), *option)])
+    assert 'must be at least 1' in capsys.readouterr().err
 
 
 def test_gate_heatmap_of_a_two_iteration_pgf_model(tiny_synthsign, tmp_path, single_thread):
