@@ -28,6 +28,7 @@ def test_dry_run_prints_every_figure(tmp_path):
     assert figures['lm_step']['ms_per_step'] > 0 and figures['lm_step']['trainable_params'] > 0
 
 
+@pytest.mark.slow   # a fresh interpreter importing torch and mmengine: about 10 s
 @pytest.mark.skipif(torch.cuda.is_available(), reason='a GPU is there')
 def test_without_a_gpu_it_says_so(tmp_path):
     result = subprocess.run([sys.executable, SCRIPT, '--work-dir', str(tmp_path)], cwd=REPO,
