@@ -31,7 +31,7 @@ import statistics
 import time
 
 from mmengine.config import Config
-from synthsign_runs import REPO, train_then_test
+from synthsign_runs import REPO, seed_summary, train_then_test
 
 from multitask import task_tokenizer
 from quickstart import LM_STEPS, prepare_data  # noqa: E402 (tools/ is on the path)
@@ -62,11 +62,6 @@ def encoder_parameters(config: str) -> int:
     import unisign_fla.models  # noqa: F401 (registers the encoders)
     encoder = MODELS.build(Config.fromfile(config).model.encoder)
     return sum(p.numel() for p in encoder.parameters())
-
-
-def summary_of(scores: list) -> dict:
-    return dict(mean=round(statistics.fmean(scores), 2), seeds=scores,
-                spread=round(max(scores) - min(scores), 2))
 
 
 def main(argv=None):
@@ -107,7 +102,7 @@ def main(argv=None):
                     seconds[name].append(timings[f'{run}_train'] / iters[task])
         for name in CONFIGS:
             if scores[name]:
-                summary[name][f'{task}_{METRIC[task]}'] = summary_of(scores[name])
+                summary[name][f'{task}_{METRIC[task]}'] = seed_summary(scores[name])
             if seconds[name]:
                 summary[name][f'{task}_train_s_per_iter'] = round(
                     statistics.fmean(seconds[name]), 3)

@@ -21,10 +21,9 @@ import argparse
 import json
 import os
 import os.path as osp
-import statistics
 import time
 
-from synthsign_runs import REPO, train_then_test
+from synthsign_runs import REPO, seed_summary, train_then_test
 
 from quickstart import LM_STEPS, prepare_data  # noqa: E402 (tools/ is on the path)
 
@@ -41,11 +40,6 @@ def parse_args(argv=None):
     parser.add_argument('--batch-size', type=int, default=32)
     parser.add_argument('--workers', type=int, default=2, help='for generating SynthSign')
     return parser.parse_args(argv)
-
-
-def summary_of(scores: list) -> dict:
-    return dict(bleu4=round(statistics.fmean(scores), 2), bleu4_seeds=scores,
-                bleu4_spread=round(max(scores) - min(scores), 2))
 
 
 def main(argv=None):
@@ -79,7 +73,7 @@ def main(argv=None):
                                   'configs/synthsign/joint_synthsign.py', common + lm, total,
                                   args.work_dir, timings, TAG, batch)
         scores['joint'].append(round(metrics['bleu4'], 2))
-    summary = {name: summary_of(values) for name, values in scores.items()}
+    summary = {name: seed_summary(values, 'bleu4') for name, values in scores.items()}
     print('\n| recipe | BLEU-4 per seed | mean | spread |')
     print('|---|---|---|---|')
     for name, entry in summary.items():

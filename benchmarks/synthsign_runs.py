@@ -5,6 +5,7 @@ checkpoint its work dir names, so a benchmark can be spread over several time-li
 """
 import json
 import os.path as osp
+import statistics
 import sys
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
@@ -35,3 +36,11 @@ def train_then_test(name: str, config: str, options: list, iters: int, work_dir:
             logs, timings, tag)
     with open(metrics_file, encoding='utf-8') as f:
         return json.load(f)
+
+
+def seed_summary(scores: list, key: str = '') -> dict:
+    """Mean, per-seed values and spread of a score over seeds, under ``key`` (``'bleu4'``:
+    ``bleu4``, ``bleu4_seeds``, ``bleu4_spread``) or plainly ``mean``, ``seeds``, ``spread``."""
+    names = (key, f'{key}_seeds', f'{key}_spread') if key else ('mean', 'seeds', 'spread')
+    return dict(zip(names, (round(statistics.fmean(scores), 2), scores,
+                            round(max(scores) - min(scores), 2))))
