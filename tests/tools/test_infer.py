@@ -5,6 +5,7 @@ import os
 
 import pytest
 
+from tests.models.heads.lm_families import save_family
 from .conftest import REPO, data_options, load_tool, schedule_options
 
 STAGE1 = os.path.join(REPO, 'configs/synthsign/fla_stage1_synthsign.py')
@@ -110,6 +111,8 @@ def test_user_mistakes_are_one_line_errors(tiny_synthsign, trained, tmp_path):
     with pytest.raises(SystemExit):   # argparse: a folder is not a results file
         load_tool('infer').main(infer(tiny_synthsign, trained, video, '--out', str(tmp_path)))
     stage2 = os.path.join(REPO, 'configs/synthsign/fla_stage2_synthsign.py')
+    llama = save_family('llama', tmp_path / 'llama')   # CI has no quick-start LM folder
     with pytest.raises(SystemExit, match=r'^error: .*(missing|unexpected)'):
         load_tool('infer').main([stage2, video, '--checkpoint', trained[0], '--language', 'en',
-                                 '--keypoints', str(tiny_synthsign / 'keypoints')])
+                                 '--keypoints', str(tiny_synthsign / 'keypoints'),
+                                 '--cfg-options', f'model.head.pretrained_dir={llama}'])
