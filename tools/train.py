@@ -1,8 +1,15 @@
-"""Train a model from a config with mmengine's Runner.
+"""Train a model from a config with mmengine's Runner (or FlexibleRunner, for a ``strategy``).
 
     python tools/train.py configs/synthsign/fla_stage1_synthsign.py --work-dir work_dirs/s1
     python tools/train.py CONFIG --vis tensorboard        # also log to TensorBoard (or wandb)
     torchrun --nproc_per_node 2 tools/train.py CONFIG --launcher pytorch     # CPU (gloo) or GPU
+
+A config that sets ``strategy`` (a dict, e.g. ``_base_ = [..., '../_base_/strategies/fsdp.py']``)
+is trained by mmengine's ``FlexibleRunner`` with that strategy: FSDP shards the parameters,
+gradients and optimizer state across the processes (docs/large_models.md)::
+
+    torchrun --nproc_per_node 8 tools/train.py \
+        configs/fla_llm/fla_stage2_qwen2.5-7b_fsdp_csl-daily.py --launcher pytorch
 """
 import argparse
 import importlib.util
@@ -10,9 +17,9 @@ import os
 
 import torch
 from mmengine.config import Config, DictAction
-from mmengine.runner import Runner
+from mmengine.runner import FlexibleRunner, Runner
 
-from unisign_fla.engine import load_run_config, prepare_cpu_distributed
+from unisign_fla.engine import load_run_config, prepare_cpu_distributed, prepare_strategy_config
 
 # --vis name -> (mmengine's backend, the package it needs, how to install it)
 DASHBOARDS = {'tensorboard': ('TensorboardVisBackend', 'tensorboard',
@@ -66,8 +73,12 @@ def build_config(args) -> Config:
 def main(argv=None):
     args = parse_args(argv)
     cfg = build_config(args)
-    prepare_cpu_distributed(cfg)
-    runner = Runner.from_cfg(cfg)
+    if cfg.get('strategy') is not None:
+        prepare_strategy_config(cfg)
+        runner = FlexibleRunner.from_cfg(cfg)
+    else:
+        prepare_cpu_distributed(cfg)
+        runner = Runner.from_cfg(cfg)
     runner.train()
 
 
