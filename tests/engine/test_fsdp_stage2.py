@@ -1,0 +1,174 @@
+"""Stage 2 sharded with FSDP (configs/_base_/strategies/fsdp.py) on two CPU processes (gloo).
+
+Two ranks with one clip each take the optimizer step that one process takes on the same two
+clips with ``accumulative_counts=2`` (both average the two clips' gradients): rank 0's loss at
+iteration i is the single run's at micro-iteration 2i-1, and the weights after 3 steps match. The
+runs start from one saved initial model (the adapter's random initialisation otherwise depends
+on what each runner draws first), read clips in file order with the test pipeline (no random
+augmentation) and keep the learning rate constant (a schedule would advance per micro-iteration).
+"""
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+import torch
+from mmengine.config import Config
+from torch import nn
+
+from tests.models.heads.lm_families import save_family
+from tests.tools.conftest import (REPO, data_options, load_tool, schedule_options,  # noqa: F401
+                                  tiny_synthsign)
+from unisign_fla.engine import load_run_config, logged_scalars
+from unisign_fla.engine.checkpoint import load_checkpoint, load_checkpoint_state_dict
+from unisign_fla.engine.sharded_training import (TrainableParamsOptimWrapperConstructor,
+                                                 prepare_strategy_config)
+from unisign_fla.registry import MODELS
+
+STAGE1 = os.path.join(REPO, 'configs/synthsign/fla_stage1_synthsign.py')
+STAGE2 = os.path.join(REPO, 'configs/synthsign/fla_stage2_synthsign.py')
+STAGE2_FSDP = os.path.join(REPO, 'configs/synthsign/fla_stage2_synthsign_fsdp.py')
+SAME_BATCHES = """_base_ = [{base!r}]
+train_dataloader = dict(batch_size=1, sampler=dict(_delete_=True, type='DefaultSampler',
+                                                   shuffle=False),
+                        dataset=dict(pipeline={{{{_base_.test_pipeline}}}}))
+param_scheduler = [dict(type='ConstantLR', factor=1.0, by_epoch=False, begin=0, end=100)]
+train_cfg = dict(max_iters={iters}, val_begin=100)
+optim_wrapper = dict(optimizer=dict(lr=1e-2), accumulative_counts={accumulate})
+default_hooks = dict(logger=dict(interval=1), checkpoint=dict(interval={iters}))
+log_processor = dict(window_size=1)
+load_from = {init!r}
+"""
+GENERATION = ['model.generation.max_new_tokens=6', 'model.generation.num_beams=2']
+STEPS = 3
+
+
+def write_config(folder, base, iters, accumulate, init):
+    path = folder / f'{os.path.basename(base)[:-3]}_{iters}.py'
+    path.write_text(SAME_BATCHES.format(base=base, iters=iters, accumulate=accumulate,
+                                        init=str(init)))
+    return str(path)
+
+
+@pytest.fixture(scope='module')
+def stage1(tiny_synthsign, tmp_path_factory):
+    root = tmp_path_factory.mktemp('fsdp_stage1')
+    torch.manual_seed(0)
+    llama = save_family('llama', root / 'llama')
+    load_tool('train').main([STAGE1, '--work-dir', str(root / 's1'), '--cfg-options',
+                             f'model.head.tokenizer_dir={tiny_synthsign / "tokenizer"}',
+                             *data_options(tiny_synthsign / 'shards'),
+                             *schedule_options(2, batch_size=4)])
+    return llama, str(root / 's1' / 'iter_2.pth')
+
+
+@pytest.fixture(scope='module', params=['lora', 'full'])
+def runs(request, stage1, tiny_synthsign, tmp_path_factory):
+    """The same 3 optimizer steps, one process (accumulating 2 clips) and FSDP on 2 processes."""
+    root = tmp_path_factory.mktemp(f'fsdp_{request.param}')
+    llama, encoder = stage1
+    options = [f'model.head.pretrained_dir={llama}', f'model.encoder_checkpoint={encoder}',
+               *data_options(tiny_synthsign / 'shards'), *GENERATION]
+    if request.param == 'lora':
+        options.append('model.head.lora.r=4')
+    cfg = load_run_config(STAGE2, load_tool('train').parse_args([STAGE2, '--cfg-options',
+                                                                 *options]).cfg_options)
+    torch.manual_seed(0)
+    torch.save({'state_dict': MODELS.build(cfg.model).state_dict()}, root / 'init.pth')
+    single = write_config(root, STAGE2, 2 * STEPS, 2, root / 'init.pth')
+    load_tool('train').main([single, '--work-dir', str(root / 'single'),
+                             '--cfg-options', *options])
+    sharded = write_config(root, STAGE2_FSDP, STEPS, 1, root / 'init.pth')
+    command = [sys.executable, '-m', 'torch.distributed.run', '--nproc_per_node', '2',
+               '--master_port', '29641', os.path.join(REPO, 'tools/train.py'), sharded,
+               '--launcher', 'pytorch', '--work-dir', str(root / 'fsdp'),
+               '--cfg-options', *options]
+    result = subprocess.run(command, cwd=REPO, env=dict(os.environ, OMP_NUM_THREADS='1'),
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return dict(kind=request.param, root=root, options=options, single_cfg=single,
+                fsdp_cfg=sharded, single=root / 'single' / f'iter_{2 * STEPS}.pth',
+                fsdp=root / 'fsdp' / f'iter_{STEPS}.pth')
+
+
+@pytest.mark.slow
+def test_fsdp_losses_and_weights_equal_one_process(runs):
+    for key, micro in (('loss', 1), ('grad_norm', 2)):   # grad norm: at the step
+        single = dict(logged_scalars(str(runs['root'] / 'single'), key))
+        sharded = dict(logged_scalars(str(runs['root'] / 'fsdp'), key))
+        assert sorted(sharded) == list(range(1, STEPS + 1))
+        expected = [single[2 * (i - 1) + micro] for i in sorted(sharded)]
+        assert [sharded[i] for i in sorted(sharded)] == pytest.approx(expected, rel=1e-4), key
+    single = load_checkpoint_state_dict(str(runs['single']))
+    sharded = load_checkpoint_state_dict(str(runs['fsdp']))
+    assert sorted(single) == sorted(sharded)
+    for name, value in single.items():
+        torch.testing.assert_close(sharded[name], value, rtol=1e-4, atol=1e-5, msg=name)
+    trained = [k for k in single if 'lora_B' in k] if runs['kind'] == 'lora' else \
+        ['head.lm.model.layers.0.mlp.up_proj.weight']
+    init = load_checkpoint_state_dict(str(runs['root'] / 'init.pth'))
+    assert trained and all(not torch.equal(init[k], sharded[k]) for k in trained)
+
+
+@pytest.mark.slow
+def test_fsdp_optimizer_state_holds_only_trained_weights(runs):
+    state = load_checkpoint(str(runs['fsdp']))['optimizer']['state']
+    assert state and not any(name.startswith('encoder.') for name in state)
+    if runs['kind'] == 'lora':
+        assert all('lora_' in name or name.startswith('head.adapter.') for name in state)
+    else:
+        assert 'head.lm.model.layers.1.self_attn.q_proj.weight' in state
+
+
+@pytest.mark.slow
+def test_fsdp_checkpoint_tests_and_infers_on_one_process(runs, tiny_synthsign, tmp_path):
+    """tools/test.py loads the FSDP checkpoint strictly (weights-only) and predicts what the
+    one-process checkpoint predicts; tools/infer.py translates a video with it."""
+    predictions = {}
+    for name in ('single', 'fsdp'):
+        out = tmp_path / name
+        load_tool('test').main([runs[f'{name}_cfg'], str(runs[name]), '--out-dir', str(out),
+                                '--work-dir', str(tmp_path / 'w'),
+                                '--cfg-options', *runs['options']])
+        with open(out / 'predictions.jsonl') as f:
+            predictions[name] = [json.loads(line)['hypothesis'] for line in f]
+    assert predictions['fsdp'] == predictions['single'] and predictions['fsdp']
+    video = sorted((tiny_synthsign / 'videos').iterdir())[0]
+    load_tool('infer').main([runs['fsdp_cfg'], str(video), '--checkpoint', str(runs['fsdp']),
+                             '--language', 'en', '--json', '--out', str(tmp_path / 'o.jsonl'),
+                             '--keypoints', str(tiny_synthsign / 'keypoints'),
+                             '--cfg-options', *runs['options']])
+    rows = [json.loads(line) for line in (tmp_path / 'o.jsonl').read_text().splitlines()]
+    assert [row['video'] for row in rows] == [str(video)] and 'text' in rows[0]
+
+
+def test_deepspeed_without_the_package_names_the_install():
+    cfg = Config(dict(strategy=dict(type='DeepSpeedStrategy'), launcher='pytorch',
+                      optim_wrapper=dict(type='DeepSpeedOptimWrapper')))
+    with pytest.raises(SystemExit, match='pip install deepspeed'):
+        prepare_strategy_config(cfg)
+
+
+def test_sharded_strategy_without_a_launcher_says_how_to_launch():
+    cfg = Config(dict(strategy=dict(type='FSDPStrategy'), launcher='none',
+                      optim_wrapper=dict(type='OptimWrapper', optimizer=dict(type='AdamW'))))
+    with pytest.raises(SystemExit, match='torchrun --nproc_per_node'):
+        prepare_strategy_config(cfg)
+    assert cfg.optim_wrapper.type == 'ShardedOptimWrapper'
+    assert cfg.optim_wrapper.constructor == 'TrainableParamsOptimWrapperConstructor'
+
+
+def test_optimizer_gets_only_trainable_parameters():
+    model = nn.ModuleDict(dict(encoder=nn.Linear(3, 4), adapter=nn.Linear(4, 4)))
+    model['encoder'].requires_grad_(False)
+    for paramwise in ({}, dict(custom_keys={'adapter': dict(lr_mult=3.0)})):
+        wrapper = TrainableParamsOptimWrapperConstructor(
+            dict(type='OptimWrapper', optimizer=dict(type='AdamW', lr=1e-3)),
+            paramwise or None)(model)
+        params = [p for g in wrapper.optimizer.param_groups for p in g['params']]
+        assert {id(p) for p in params} == {id(p) for p in model['adapter'].parameters()}
+    model['adapter'].requires_grad_(False)
+    with pytest.raises(ValueError, match='no parameter with requires_grad=True'):
+        TrainableParamsOptimWrapperConstructor(
+            dict(type='OptimWrapper', optimizer=dict(type='AdamW', lr=1e-3)))(model)
