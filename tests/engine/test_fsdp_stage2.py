@@ -6,6 +6,8 @@ iteration i is the single run's at micro-iteration 2i-1, and the weights after 3
 runs start from one saved initial model (the adapter's random initialisation otherwise depends
 on what each runner draws first), read clips in file order with the test pipeline (no random
 augmentation) and keep the learning rate constant (a schedule would advance per micro-iteration).
+The FSDP run also recomputes the LM's activations (``model.head.gradient_checkpointing``), which
+must not change a loss either.
 """
 import json
 import os
@@ -83,7 +85,7 @@ def runs(request, stage1, tiny_synthsign, tmp_path_factory):
     command = [sys.executable, '-m', 'torch.distributed.run', '--nproc_per_node', '2',
                '--master_port', '29641', os.path.join(REPO, 'tools/train.py'), sharded,
                '--launcher', 'pytorch', '--work-dir', str(root / 'fsdp'),
-               '--cfg-options', *options]
+               '--cfg-options', *options, 'model.head.gradient_checkpointing=True']
     result = subprocess.run(command, cwd=REPO, env=dict(os.environ, OMP_NUM_THREADS='1'),
                             capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]

@@ -82,6 +82,16 @@ def wrap_with_lora(lm: PreTrainedModel, lora: dict, name: str) -> nn.Module:
     return get_peft_model(lm, LoraConfig(**lora))
 
 
+def enable_checkpointing(lm: PreTrainedModel) -> None:
+    """Non-reentrant activation checkpointing of every layer (transformers 5 renamed the call;
+    the older name stays for earlier releases)."""
+    kwargs = dict(use_reentrant=False)
+    if hasattr(lm, 'activation_checkpointing_enable'):
+        lm.activation_checkpointing_enable(activation_checkpointing_kwargs=kwargs)
+    else:
+        lm.gradient_checkpointing_enable(gradient_checkpointing_kwargs=kwargs)
+
+
 @MODELS.register_module()
 class LanguageModelHead(nn.Module):
     """Adapter (Linear-GELU-Linear) + pretrained LM, fully fine-tuned, LoRA-tuned or frozen.
@@ -107,6 +117,10 @@ class LanguageModelHead(nn.Module):
             as they are (Uni-Sign's ``pose_proj`` already has the LM's width).
         label_smoothing, max_target_length, length_penalty: loss and generation settings.
         dtype: ``torch`` dtype name for the LM weights (e.g. ``'bfloat16'``); default float32.
+        gradient_checkpointing: recompute the LM's layer activations in the backward pass
+            instead of keeping them (HF ``gradient_checkpointing_enable``, non-reentrant: works
+            under FSDP and with frozen weights); same loss and gradients, about a third more
+            compute, activation memory of one layer instead of all (docs/large_models.md).
     """
 
     def __init__(self, in_channels: int, pretrained_dir: str, tokenizer_dir: str | None = None,
@@ -114,7 +128,8 @@ class LanguageModelHead(nn.Module):
                  prompt: str = 'Translate sign language video to English: ',
                  label_smoothing: float = 0.2, max_target_length: int = 128,
                  length_penalty: float = 1.0, dtype: str | None = None,
-                 prompt_eos: bool = False, adapter: str | None = 'mlp'):
+                 prompt_eos: bool = False, adapter: str | None = 'mlp',
+                 gradient_checkpointing: bool = False):
         super().__init__()
         if lora is not None and freeze_lm:
             raise ValueError('lora and freeze_lm=True are exclusive: LoRA already freezes the LM')
@@ -136,6 +151,10 @@ class LanguageModelHead(nn.Module):
         else:
             raise ValueError(f'adapter={adapter!r}: expected \'mlp\', or None when the visual '
                              f'tokens have the LM\'s width ({in_channels} != {width})')
+        if gradient_checkpointing:
+            enable_checkpointing(lm)
+            if lora is not None or freeze_lm:   # as peft asks, for reentrant checkpoints too
+                lm.enable_input_require_grads()
         if lora is not None:
             lm = wrap_with_lora(lm, lora, self.name)
         elif freeze_lm:
