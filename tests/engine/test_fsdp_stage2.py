@@ -30,8 +30,8 @@ from unisign_fla.registry import MODELS
 
 STAGE1 = os.path.join(REPO, 'configs/synthsign/fla_stage1_synthsign.py')
 STAGE2 = os.path.join(REPO, 'configs/synthsign/fla_stage2_synthsign.py')
-STAGE2_FSDP = os.path.join(REPO, 'configs/synthsign/fla_stage2_synthsign_fsdp.py')
-SAME_BATCHES = """_base_ = [{base!r}]
+FSDP = os.path.join(REPO, 'configs/_base_/strategies/fsdp.py')
+SAME_BATCHES = """_base_ = {bases!r}
 train_dataloader = dict(batch_size=1, sampler=dict(_delete_=True, type='DefaultSampler',
                                                    shuffle=False),
                         dataset=dict(pipeline={{{{_base_.test_pipeline}}}}))
@@ -46,9 +46,8 @@ GENERATION = ['model.generation.max_new_tokens=6', 'model.generation.num_beams=2
 STEPS = 3
 
 
-def write_config(folder, base, iters, accumulate, init):
-    path = folder / f'{os.path.basename(base)[:-3]}_{iters}.py'
-    path.write_text(SAME_BATCHES.format(base=base, iters=iters, accumulate=accumulate,
+def write_config(path, bases, iters, accumulate, init):
+    path.write_text(SAME_BATCHES.format(bases=bases, iters=iters, accumulate=accumulate,
                                         init=str(init)))
     return str(path)
 
@@ -78,10 +77,10 @@ def runs(request, stage1, tiny_synthsign, tmp_path_factory):
                                                                  *options]).cfg_options)
     torch.manual_seed(0)
     torch.save({'state_dict': MODELS.build(cfg.model).state_dict()}, root / 'init.pth')
-    single = write_config(root, STAGE2, 2 * STEPS, 2, root / 'init.pth')
+    single = write_config(root / 'single.py', [STAGE2], 2 * STEPS, 2, root / 'init.pth')
     load_tool('train').main([single, '--work-dir', str(root / 'single'),
                              '--cfg-options', *options])
-    sharded = write_config(root, STAGE2_FSDP, STEPS, 1, root / 'init.pth')
+    sharded = write_config(root / 'fsdp.py', [STAGE2, FSDP], STEPS, 1, root / 'init.pth')
     command = [sys.executable, '-m', 'torch.distributed.run', '--nproc_per_node', '2',
                '--master_port', '29641', os.path.join(REPO, 'tools/train.py'), sharded,
                '--launcher', 'pytorch', '--work-dir', str(root / 'fsdp'),
@@ -152,13 +151,31 @@ def test_deepspeed_without_the_package_names_the_install():
         prepare_strategy_config(cfg)
 
 
-def test_sharded_strategy_without_a_launcher_says_how_to_launch():
+@pytest.mark.parametrize('wrapper', ['OptimWrapper', 'AmpOptimWrapper'])
+def test_fsdp_optimizer_settings_and_launch(wrapper):
+    """The optimizer is made FSDP-aware (AMP's bf16 becomes FSDP mixed precision); a run
+    without torchrun is told how to launch."""
     cfg = Config(dict(strategy=dict(type='FSDPStrategy'), launcher='none',
-                      optim_wrapper=dict(type='OptimWrapper', optimizer=dict(type='AdamW'))))
+                      optim_wrapper=dict(type=wrapper, dtype='bfloat16',
+                                         optimizer=dict(type='AdamW'))))
+    if wrapper == 'OptimWrapper':
+        cfg.optim_wrapper.pop('dtype')
     with pytest.raises(SystemExit, match='torchrun --nproc_per_node'):
         prepare_strategy_config(cfg)
-    assert cfg.optim_wrapper.type == 'ShardedOptimWrapper'
+    assert cfg.optim_wrapper.type == 'ShardedOptimWrapper' and 'dtype' not in cfg.optim_wrapper
     assert cfg.optim_wrapper.constructor == 'TrainableParamsOptimWrapperConstructor'
+    assert cfg.custom_hooks == [dict(type='PlainTensorCheckpointHook')]
+    precision = cfg.strategy.get('model_wrapper', {}).get('mixed_precision')
+    assert precision == (dict(param_dtype='bfloat16', reduce_dtype='float32',
+                              buffer_dtype='bfloat16') if wrapper == 'AmpOptimWrapper' else None)
+
+
+def test_fsdp_refuses_lm_weights_in_another_dtype():
+    cfg = Config(dict(strategy=dict(type='FSDPStrategy'), launcher='pytorch',
+                      model=dict(head=dict(dtype='bfloat16')),
+                      optim_wrapper=dict(type='OptimWrapper', optimizer=dict(type='AdamW'))))
+    with pytest.raises(SystemExit, match='model.head.dtype=None'):
+        prepare_strategy_config(cfg)
 
 
 def test_optimizer_gets_only_trainable_parameters():

@@ -10,8 +10,8 @@ holds what mmengine 0.10 lacks for our models:
 * ``ShardedLanguageModelFSDP``: mmengine's FSDP wrapper with ``device_id`` = CPU when there is
   no GPU (FSDP1 runs on CPU with gloo given ``torch.device('cpu')``; mmengine passes the local
   rank, which means a CUDA device).
-* ``decoder_layer_wrap_policy``: wraps each LM decoder layer named in the config (a class name,
-  so configs stay plain text) in its own FSDP unit; the rest is the root unit.
+* ``decoder_layer_wrap_policy``: wraps each LM decoder layer and the encoder named in the config
+  (class names, so configs stay plain text) in its own FSDP unit; the rest is the root unit.
 * ``TrainableParamsOptimWrapperConstructor``: the optimizer gets only parameters with
   ``requires_grad``, so the frozen encoder (and a LoRA-frozen LM) have no optimizer state and no
   place in its param groups, sharded or not.
@@ -62,6 +62,11 @@ def prepare_strategy_config(cfg) -> None:
                              f'fsdp.py, which needs nothing beyond torch)')
     if name == 'FSDPStrategy':
         use_sharded_optimizer(cfg)
+        if (cfg.get('model') or {}).get('head', {}).get('dtype'):
+            raise SystemExit(f'error: model.head.dtype={cfg.model.head.dtype!r} under '
+                             f'FSDPStrategy: FSDP flattens each unit into one tensor of one '
+                             f'dtype (LoRA weights stay fp32); set model.head.dtype=None and '
+                             f'compute in bf16 with strategy.model_wrapper.mixed_precision')
     hooks = cfg.get('custom_hooks') or []
     if not any(h.get('type') == 'PlainTensorCheckpointHook' for h in hooks):
         cfg.custom_hooks = [*hooks, dict(type='PlainTensorCheckpointHook')]
@@ -93,14 +98,23 @@ def prepare_strategy_config(cfg) -> None:
 
 def use_sharded_optimizer(cfg) -> None:
     """Under FSDP: ``ShardedOptimWrapper`` for mmengine's ``OptimWrapper`` and the trainable-only
-    constructor for the default one; an AMP wrapper is refused (its clipping sees shards)."""
+    constructor for the default one. The recipes' ``AmpOptimWrapper(dtype=bf16)`` (autocast;
+    its clipping would see shards) becomes FSDP's own mixed precision: bf16 compute on fp32
+    sharded weights, gradients reduced in fp32, unless the strategy sets ``mixed_precision``."""
     optim_wrapper = cfg.optim_wrapper
     kind = optim_wrapper.get('type', 'OptimWrapper')
     if kind == 'AmpOptimWrapper':
-        raise SystemExit('error: optim_wrapper.type=AmpOptimWrapper under FSDPStrategy: use '
-                         'OptimWrapper and strategy.model_wrapper.mixed_precision='
-                         'dict(param_dtype="bfloat16", ...) for bf16 (configs/fla_llm/'
-                         'fla_stage2_qwen2.5-7b_fsdp_csl-daily.py)')
+        dtype = optim_wrapper.pop('dtype', None) or 'float16'
+        optim_wrapper.pop('loss_scale', None)
+        if cfg.strategy.get('model_wrapper') is None:
+            cfg.strategy.model_wrapper = {}
+        wrapper = cfg.strategy.model_wrapper
+        if 'mixed_precision' not in wrapper:
+            wrapper['mixed_precision'] = dict(param_dtype=dtype, reduce_dtype='float32',
+                                              buffer_dtype=dtype)
+        print(f'FSDP: AmpOptimWrapper replaced by ShardedOptimWrapper, compute in '
+              f'{wrapper["mixed_precision"]["param_dtype"]} through FSDP mixed precision.')
+        kind = 'OptimWrapper'
     if kind == 'OptimWrapper':
         optim_wrapper.type = 'ShardedOptimWrapper'
     if optim_wrapper.get('constructor', 'DefaultOptimWrapperConstructor') == \
@@ -143,8 +157,11 @@ class ShardedLanguageModelFSDP(MMFullyShardedDataParallel):
 
 @FUNCTIONS.register_module()
 def decoder_layer_wrap_policy(module: torch.nn.Module, recurse: bool, nonwrapped_numel: int,
-                              layer_names=('LlamaDecoderLayer', 'Qwen2DecoderLayer')) -> bool:
-    """FSDP auto-wrap policy: one unit per module whose class name is in ``layer_names``."""
+                              layer_names=('LlamaDecoderLayer', 'Qwen2DecoderLayer',
+                                           'PoseEncoder', 'UniSignPoseEncoder')) -> bool:
+    """FSDP auto-wrap policy: one unit per module whose class name is in ``layer_names``. The
+    frozen encoder gets its own unit, since FSDP1 keeps a gradient shard for a whole unit as soon
+    as one of its weights trains (benchmarks/lm_memory.py)."""
     if recurse:
         return True
     return type(module).__name__ in layer_names

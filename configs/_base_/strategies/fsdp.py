@@ -2,8 +2,9 @@
 # AdamW state sharded across the processes of
 #   torchrun --nproc_per_node N tools/train.py CONFIG --launcher pytorch
 # tools/train.py trains a config with ``strategy`` through mmengine's FlexibleRunner.
-# * each decoder layer (by class name: add yours to layer_names) is one FSDP unit, the rest
-#   (frozen encoder, adapter, embeddings, output layer) the root unit;
+# * each decoder layer (by class name: add yours to layer_names) is one FSDP unit, and so is the
+#   frozen encoder (no gradient memory: a unit keeps a gradient shard for all its weights when
+#   any of them trains); the rest (adapter, embeddings, output layer) is the root unit;
 # * use_orig_params=True: FSDP keeps the original parameters (as views of its shards), so a
 #   frozen encoder or a LoRA-frozen LM can share a unit with trained weights, and the optimizer
 #   sees the model's own names (paramwise_cfg keys work);
@@ -21,7 +22,8 @@ strategy = dict(
         sharding_strategy='FULL_SHARD',
         # mmengine looks the policy up without the default scope: hence the prefix.
         auto_wrap_policy=dict(type='unisign_fla.decoder_layer_wrap_policy',
-                              layer_names=('LlamaDecoderLayer', 'Qwen2DecoderLayer'))),
+                              layer_names=('LlamaDecoderLayer', 'Qwen2DecoderLayer',
+                                           'PoseEncoder', 'UniSignPoseEncoder'))),
     state_dict_cfg=dict(
         state_dict_type='FULL_STATE_DICT',
         state_dict_config=dict(type='FullStateDictConfig', rank0_only=True, offload_to_cpu=True),
