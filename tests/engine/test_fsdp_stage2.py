@@ -11,6 +11,7 @@ must not change a loss either.
 """
 import json
 import os
+import shutil
 import subprocess
 import sys
 
@@ -38,7 +39,7 @@ train_dataloader = dict(batch_size=1, sampler=dict(_delete_=True, type='DefaultS
 param_scheduler = [dict(type='ConstantLR', factor=1.0, by_epoch=False, begin=0, end=100)]
 train_cfg = dict(max_iters={iters}, val_begin=100)
 optim_wrapper = dict(optimizer=dict(lr=1e-2), accumulative_counts={accumulate})
-default_hooks = dict(logger=dict(interval=1), checkpoint=dict(interval={iters}))
+default_hooks = dict(logger=dict(interval=1), checkpoint=dict(interval={save_every}))
 log_processor = dict(window_size=1)
 load_from = {init!r}
 """
@@ -46,10 +47,20 @@ GENERATION = ['model.generation.max_new_tokens=6', 'model.generation.num_beams=2
 STEPS = 3
 
 
-def write_config(path, bases, iters, accumulate, init):
+def write_config(path, bases, iters, accumulate, init, save_every=None):
     path.write_text(SAME_BATCHES.format(bases=bases, iters=iters, accumulate=accumulate,
-                                        init=str(init)))
+                                        init=str(init), save_every=save_every or iters))
     return str(path)
+
+
+def train_on_two_processes(config, work_dir, options, *extra, port=29641):
+    command = [sys.executable, '-m', 'torch.distributed.run', '--nproc_per_node', '2',
+               '--master_port', str(port), os.path.join(REPO, 'tools/train.py'), config,
+               '--launcher', 'pytorch', '--work-dir', str(work_dir), *extra,
+               '--cfg-options', *options, 'model.head.gradient_checkpointing=True']
+    result = subprocess.run(command, cwd=REPO, env=dict(os.environ, OMP_NUM_THREADS='1'),
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
 
 
 @pytest.fixture(scope='module')
@@ -80,14 +91,9 @@ def runs(request, stage1, tiny_synthsign, tmp_path_factory):
     single = write_config(root / 'single.py', [STAGE2], 2 * STEPS, 2, root / 'init.pth')
     load_tool('train').main([single, '--work-dir', str(root / 'single'),
                              '--cfg-options', *options])
-    sharded = write_config(root / 'fsdp.py', [STAGE2, FSDP], STEPS, 1, root / 'init.pth')
-    command = [sys.executable, '-m', 'torch.distributed.run', '--nproc_per_node', '2',
-               '--master_port', '29641', os.path.join(REPO, 'tools/train.py'), sharded,
-               '--launcher', 'pytorch', '--work-dir', str(root / 'fsdp'),
-               '--cfg-options', *options, 'model.head.gradient_checkpointing=True']
-    result = subprocess.run(command, cwd=REPO, env=dict(os.environ, OMP_NUM_THREADS='1'),
-                            capture_output=True, text=True, timeout=600)
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    sharded = write_config(root / 'fsdp.py', [STAGE2, FSDP], STEPS, 1, root / 'init.pth',
+                           save_every=1)
+    train_on_two_processes(sharded, root / 'fsdp', options)
     return dict(kind=request.param, root=root, options=options, single_cfg=single,
                 fsdp_cfg=sharded, single=root / 'single' / f'iter_{2 * STEPS}.pth',
                 fsdp=root / 'fsdp' / f'iter_{STEPS}.pth')
@@ -120,6 +126,23 @@ def test_fsdp_optimizer_state_holds_only_trained_weights(runs):
         assert all('lora_' in name or name.startswith('head.adapter.') for name in state)
     else:
         assert 'head.lm.model.layers.1.self_attn.q_proj.weight' in state
+
+
+@pytest.mark.slow
+def test_fsdp_resume_continues_exactly(runs, tmp_path):
+    """Resumed from its step-2 checkpoint (weights and AdamW state, gathered on rank 0 and
+    sharded again), the FSDP run takes step 3 as the uninterrupted run did."""
+    work = tmp_path / 'resumed'
+    shutil.copytree(runs['root'] / 'fsdp', work)
+    os.remove(work / f'iter_{STEPS}.pth')
+    (work / 'last_checkpoint').write_text(str(work / f'iter_{STEPS - 1}.pth'))
+    train_on_two_processes(runs['fsdp_cfg'], work, runs['options'], '--resume', port=29642)
+    losses = logged_scalars(str(work), 'loss')
+    assert [i for i, _ in losses] == [1, 2, 3, 3]
+    assert losses[-1][1] == pytest.approx(losses[-2][1], rel=1e-6)
+    resumed = load_checkpoint_state_dict(str(work / f'iter_{STEPS}.pth'))
+    for name, value in load_checkpoint_state_dict(str(runs['fsdp'])).items():
+        torch.testing.assert_close(resumed[name], value, rtol=1e-6, atol=1e-7, msg=name)
 
 
 @pytest.mark.slow

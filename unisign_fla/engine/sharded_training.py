@@ -7,6 +7,7 @@ holds what mmengine 0.10 lacks for our models:
   error saying how to install it), and on a machine without CUDA starts gloo itself (mmengine's
   ``init_dist`` calls ``torch.cuda.set_device``) and turns off ``offload_to_cpu`` in FSDP's full
   state dict, which crashes (SIGSEGV, torch 2.13) when the tensors are already on the CPU.
+* ``ShardedFSDPStrategy``: ``FSDPStrategy`` (configs name either) with resuming fixed.
 * ``ShardedLanguageModelFSDP``: mmengine's FSDP wrapper with ``device_id`` = CPU when there is
   no GPU (FSDP1 runs on CPU with gloo given ``torch.device('cpu')``; mmengine passes the local
   rank, which means a CUDA device).
@@ -30,13 +31,18 @@ import torch.distributed as dist
 from mmengine.hooks import Hook
 from mmengine.model.wrappers import MMFullyShardedDataParallel
 from mmengine.optim import DefaultOptimWrapperConstructor, OptimWrapper
+from mmengine._strategy import FSDPStrategy
 from mmengine.registry import MODEL_WRAPPERS as MMENGINE_MODEL_WRAPPERS
+from mmengine.registry import STRATEGIES as MMENGINE_STRATEGIES
 from mmengine.registry import Registry
+from torch.distributed.fsdp import FullyShardedDataParallel
 
 from unisign_fla.registry import FUNCTIONS, HOOKS, OPTIM_WRAPPER_CONSTRUCTORS, OPTIM_WRAPPERS
 
-# Model wrappers are built inside the runner, under the config's default scope.
+# Model wrappers are built inside the runner, under the config's default scope; strategies
+# before the runner sets it, so they are named with the scope ('unisign_fla.ShardedFSDPStrategy').
 MODEL_WRAPPERS = Registry('model_wrapper', parent=MMENGINE_MODEL_WRAPPERS, scope='unisign_fla')
+STRATEGIES = Registry('strategy', parent=MMENGINE_STRATEGIES, scope='unisign_fla')
 
 STRATEGY_PACKAGES = {'DeepSpeedStrategy': ('deepspeed', 'pip install deepspeed'),
                      'ColossalAIStrategy': ('colossalai', 'pip install colossalai')}
@@ -60,7 +66,8 @@ def prepare_strategy_config(cfg) -> None:
             raise SystemExit(f'error: strategy {name} needs the {package} package, which is '
                              f'not installed: {install} (or use configs/_base_/strategies/'
                              f'fsdp.py, which needs nothing beyond torch)')
-    if name == 'FSDPStrategy':
+    if name in ('FSDPStrategy', 'ShardedFSDPStrategy'):
+        strategy.type = 'unisign_fla.ShardedFSDPStrategy'
         use_sharded_optimizer(cfg)
         if (cfg.get('model') or {}).get('head', {}).get('dtype'):
             raise SystemExit(f'error: model.head.dtype={cfg.model.head.dtype!r} under '
@@ -143,6 +150,17 @@ class PlainTensorCheckpointHook(Hook):
         for key in ('state_dict', 'optimizer'):
             if key in checkpoint:
                 checkpoint[key] = plain_tensors(checkpoint[key])
+
+
+@STRATEGIES.register_module()
+class ShardedFSDPStrategy(FSDPStrategy):
+    """mmengine's ``FSDPStrategy`` whose ``--resume`` works with torch 2.x: mmengine 0.10.7 calls
+    ``FSDP.optim_state_dict_to_load`` with the arguments of torch 1.x (``TypeError: unhashable
+    type: 'dict'``)."""
+
+    def load_optim_state_dict(self, state_dict: dict) -> None:
+        self.optim_wrapper.load_state_dict(FullyShardedDataParallel.optim_state_dict_to_load(
+            self.model, self.optim_wrapper.optimizer, state_dict))
 
 
 @MODEL_WRAPPERS.register_module()
