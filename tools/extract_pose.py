@@ -48,12 +48,16 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument('--max-failure-rate', type=float, default=0.05)
     parser.add_argument('--fps', type=float, default=25.0,
                         help='frame rate of clips given as folders of images')
-    parser.add_argument('--threads', type=int, default=2, help='clips processed concurrently')
+    parser.add_argument('--threads', type=int, default=2,
+                        help='clips decoded and clips cropped concurrently')
+    parser.add_argument('--pose-workers', type=int, default=None,
+                        help='pose backend instances side by side (default: one per thread for '
+                             'a model on the CPU, else 1)')
     parser.add_argument('--jpeg-quality', type=int, default=90)
     parser.add_argument('--max-clip-gib', type=float, default=8.0,
                         help='clips whose decoded frames would exceed this many GiB fail alone '
                              '(instead of the worker running out of memory); 0: no limit. Up '
-                             'to 3 x --threads + 1 clips are in memory at once')
+                             'to 2 x --threads + pose workers clips are in memory at once')
     parser.add_argument('--allow-outside-root', action='store_true',
                         help='read video / keypoints paths that lead outside --video-root '
                              '(absolute, "..", symlinks), e.g. the absolute keypoint paths '
@@ -77,6 +81,9 @@ def check_args(parser: argparse.ArgumentParser, args: argparse.Namespace) -> Non
         parser.error(f'--manifest {args.manifest}: no such file')
     if not os.path.isdir(args.video_root):
         parser.error(f'--video-root {args.video_root}: no such folder')
+    for option, value in (('--threads', args.threads), ('--pose-workers', args.pose_workers)):
+        if value is not None and value < 1:
+            parser.error(f'{option} must be >= 1, got {value}')
     try:
         resolve_worker(args.num_shards, args.shard_index)
     except ValueError as error:
@@ -92,6 +99,7 @@ def main(argv=None) -> int:
         crop_threshold=args.crop_threshold, samples_per_shard=args.samples_per_shard,
         num_workers=args.num_shards, worker_index=args.shard_index,
         max_failure_rate=args.max_failure_rate, folder_fps=args.fps, threads=args.threads,
+        pose_workers=args.pose_workers,
         jpeg_quality=args.jpeg_quality, max_clip_gib=args.max_clip_gib or None,
         allow_outside_root=args.allow_outside_root, retry_failed=args.retry_failed)
     job = ExtractionJob(cfg)

@@ -138,3 +138,17 @@ def test_job_with_the_real_architectures(tmp_path, helpers):
         estimator = sample['meta']['estimator']
         assert estimator['name'] == 'rtmpose' and 'detector=d.onnx;every=2' in estimator['version']
     assert json.loads((tmp_path / 'out' / 'toy-train.index.json').read_text())['num_samples'] == 3
+    assert {'setup', 'decode', 'estimate', 'crops', 'write'} <= set(summary.stage_times.stages)
+
+    # One single-threaded session per worker (the CPU default with 2 threads) writes what one
+    # session over all cores writes: same keypoints, same crops.
+    assert summary.pose_workers == 2
+    one = ExtractionJob(ExtractionConfig(**dict(vars(cfg), out=str(tmp_path / 'one'),
+                                                pose_workers=1))).run()
+    assert one.pose_workers == 1
+    for a, b in zip(load_split_index(cfg.out, 'toy', 'train'),
+                    load_split_index(str(tmp_path / 'one'), 'toy', 'train')):
+        a, b = read_sample(a), read_sample(b)
+        np.testing.assert_array_equal(a['pose'], b['pose'])
+        for hand in ('left_hand', 'right_hand'):
+            np.testing.assert_array_equal(a[hand]['crops'], b[hand]['crops'])

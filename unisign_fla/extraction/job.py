@@ -24,13 +24,11 @@ live write of another worker, possibly on another host. A worker deletes only:
 So once the workers of a killed run have run again, no orphan of theirs is left.
 """
 import glob
-import itertools
 import json
 import logging
 import os
 import time
-from collections import deque
-from concurrent.futures import ThreadPoolExecutor
+from contextlib import closing
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Tuple
 
@@ -47,6 +45,7 @@ from ..registry import POSE_BACKENDS
 from . import backends  # noqa: F401  (registers the built-in backends)
 from .backends.base import ClipContext, PoseBackend, resolve_input
 from .hand_crops import extract_hand_crops
+from .pipeline import Pipeline, Stage, StageTimes
 from .progress import Progress
 from .video_reader import Clip, FrameBufferPool, read_clip
 
@@ -72,7 +71,8 @@ class ExtractionConfig:
     worker_index: Optional[int] = None   # None: from RANK / SLURM_PROCID, else 0
     max_failure_rate: float = 0.05
     folder_fps: float = 25.0
-    threads: int = 2
+    threads: int = 2                      # decode and crop workers
+    pose_workers: Optional[int] = None    # backend instances side by side; resolve_pose_workers
     jpeg_quality: int = 90
     max_clip_gib: Optional[float] = 8.0   # decoded frames of one clip; None: no limit
     allow_outside_root: bool = False      # read video / keypoints paths outside video_root
@@ -109,6 +109,8 @@ class JobSummary:
     shards_written: int = 0
     shards_skipped: int = 0
     seconds: float = 0.0
+    pose_workers: int = 0     # backend instances this run used
+    stage_times: StageTimes = field(default_factory=StageTimes)   # where this run's time went
 
     @property
     def frames_per_second(self) -> float:
@@ -132,6 +134,17 @@ def resolve_worker(num_workers: Optional[int], worker_index: Optional[int]) -> T
     return num_workers, worker_index
 
 
+def resolve_pose_workers(cfg: ExtractionConfig, backend_class) -> int:
+    """``cfg.pose_workers``, else one instance per thread for a backend that computes on the CPU
+    (single-threaded sessions side by side lose nothing to the decode and crop threads, whereas
+    one session spread over all cores stalls whenever one of them is taken), else one."""
+    if cfg.pose_workers is not None:
+        if cfg.pose_workers < 1:
+            raise ValueError(f'pose_workers must be >= 1, got {cfg.pose_workers}')
+        return cfg.pose_workers
+    return max(1, cfg.threads) if backend_class.computes_on_cpu(cfg.backend_args) else 1
+
+
 def plan_shards(records: List[dict], samples_per_shard: int) -> List[ShardPlan]:
     """Chunk each ``(dataset, split)``'s records, in manifest order, into shards."""
     if samples_per_shard < 1:
@@ -149,7 +162,7 @@ def plan_shards(records: List[dict], samples_per_shard: int) -> List[ShardPlan]:
 
 def decode_clip(record: dict, cfg: ExtractionConfig, backend: PoseBackend,
                 pool: Optional[FrameBufferPool] = None) -> Clip:
-    """Stage 1 (worker threads): read the clip's frames, or only its geometry when neither the
+    """The decode stage: read the clip's frames, or only its geometry when neither the
     backend nor the crops need pixels."""
     return read_clip(resolve_input(cfg.video_root, record['video'], 'video',
                                    cfg.allow_outside_root), record.get('start'),
@@ -162,7 +175,8 @@ def decode_clip(record: dict, cfg: ExtractionConfig, backend: PoseBackend,
 
 def estimate_pose(record: dict, clip: Clip, cfg: ExtractionConfig,
                   backend: PoseBackend) -> np.ndarray:
-    """Stage 2 (the job's main thread, so a backend never runs concurrently with itself)."""
+    """The estimate stage: one worker per backend instance, so a backend never runs concurrently
+    with itself."""
     context = ClipContext(cfg.video_root, os.path.join(cfg.video_root, record['video']), clip.fps,
                           clip.width, clip.height, clip.frame_indices, cfg.allow_outside_root)
     pose = np.asarray(backend.estimate(clip.frames, record, context), np.float32)
@@ -180,7 +194,7 @@ def estimate_pose(record: dict, clip: Clip, cfg: ExtractionConfig,
 
 def build_sample(record: dict, clip: Clip, pose: np.ndarray, cfg: ExtractionConfig,
                  backend: PoseBackend) -> dict:
-    """Stage 3 (worker threads): meta and hand crops; returns the sample as ``read_sample`` would."""
+    """The crops stage: meta and hand crops; returns the sample as ``read_sample`` would."""
     meta = dict(record, fps=clip.fps, width=clip.width, height=clip.height,
                 num_frames=clip.num_frames, frame_indices=clip.frame_indices,
                 estimator={'name': backend.name, 'version': backend.version},
@@ -192,6 +206,64 @@ def build_sample(record: dict, clip: Clip, pose: np.ndarray, cfg: ExtractionConf
         sample.update(extract_hand_crops(clip.frames, pose, cfg.crop_size, cfg.crop_threshold,
                                          frames_bgr=not backend.wants_rgb))
     return sample
+
+
+@dataclass
+class ClipWork:
+    """One clip on its way through ``clip_pipeline``; each stage fills in its part."""
+    record: dict
+    clip: Optional[Clip] = None
+    pose: Optional[np.ndarray] = None
+    sample: Optional[dict] = None
+    members: Optional[Dict[str, bytes]] = None
+
+    @property
+    def num_frames(self) -> int:
+        return len(self.pose)
+
+
+def clips_in_flight(cfg: ExtractionConfig, pose_workers: int) -> int:
+    """Clips between decoding and writing at once: enough to keep every worker busy. Their
+    frames are what the job holds in memory."""
+    return pose_workers + 2 * max(1, cfg.threads)
+
+
+def clip_pipeline(cfg: ExtractionConfig, backends: List[PoseBackend], buffers: FrameBufferPool,
+                  times: StageTimes) -> Pipeline:
+    """decode (``cfg.threads`` workers) -> estimate (one worker per backend) -> crops and
+    encoding (``cfg.threads`` workers), ``clips_in_flight`` clips at most. Frames are decoded
+    into ``buffers`` (kept for the whole job: decoding into fresh memory costs three times as
+    much) and given back once the crops are cut."""
+    threads = max(1, cfg.threads)
+    model = backends[0]
+
+    def decode(work: ClipWork) -> ClipWork:
+        work.clip = decode_clip(work.record, cfg, model, buffers)
+        return work
+
+    def estimator(backend: PoseBackend):
+        def estimate(work: ClipWork) -> ClipWork:
+            try:
+                work.pose = estimate_pose(work.record, work.clip, cfg, backend)
+            except BaseException:
+                buffers.give(work.clip.frames)
+                raise
+            return work
+        return estimate
+
+    def crops(work: ClipWork) -> ClipWork:
+        try:
+            work.sample = build_sample(work.record, work.clip, work.pose, cfg, model)
+        finally:
+            buffers.give(work.clip.frames)
+        work.members = encode_sample(work.sample, cfg.jpeg_quality)
+        work.clip = None
+        return work
+
+    stages = [Stage.replicated('decode', decode, threads),
+              Stage('estimate', [estimator(backend) for backend in backends]),
+              Stage.replicated('crops', crops, threads)]
+    return Pipeline(stages, clips_in_flight(cfg, len(backends)), CLIP_ERRORS, times)
 
 
 def _failure(record: dict, error: Exception, shard: str) -> dict:
@@ -234,7 +306,8 @@ class ExtractionJob:
         done = {p.stem for p in self.plans
                 if shard_is_done(p.json_path(self.cfg.out), self.cfg.retry_failed)}
         self._remove_orphans(done)
-        backend = None
+        backends: List[PoseBackend] = []
+        buffers: Optional[FrameBufferPool] = None   # decoded frames, reused across shards
         start = time.perf_counter()
         todo = [p for p in self.mine if p.stem not in done]
         progress = Progress(sum(len(p.records) for p in todo))
@@ -246,13 +319,16 @@ class ExtractionJob:
                     summary.failures += len(read_shard_index(plan.json_path(self.cfg.out))
                                             .get('failures', []))
                     continue
-                if backend is None:
-                    backend = self._build_backend()
-                self._write_shard(plan, backend, summary, progress)
+                if not backends:
+                    with summary.stage_times.measure('setup'):
+                        backends = self._build_backends()
+                    summary.pose_workers = len(backends)
+                    buffers = FrameBufferPool(clips_in_flight(self.cfg, len(backends)))
+                self._write_shard(plan, backends, buffers, summary, progress)
                 summary.shards_written += 1
         finally:
             progress.close()
-            if backend is not None:
+            for backend in backends:
                 backend.close()
             summary.seconds = time.perf_counter() - start
         self.write_indices(only_complete=True)
@@ -279,17 +355,20 @@ class ExtractionJob:
                 logger.info('removing %s, left by an interrupted run', path)
                 os.remove(path)
 
-    def _build_backend(self) -> PoseBackend:
+    def _build_backends(self) -> List[PoseBackend]:
+        """One backend per estimate worker (``resolve_pose_workers``)."""
         if self.cfg.backend not in POSE_BACKENDS.module_dict:
             raise ValueError(f'unknown pose backend {self.cfg.backend!r}; available: '
                              f'{sorted(POSE_BACKENDS.module_dict)}')
-        return POSE_BACKENDS.build(dict(type=self.cfg.backend, **self.cfg.backend_args))
+        backend_class = POSE_BACKENDS.get(self.cfg.backend)
+        workers = resolve_pose_workers(self.cfg, backend_class)
+        args = backend_class.args_per_instance(self.cfg.backend_args, workers)
+        return [POSE_BACKENDS.build(dict(type=self.cfg.backend, **args)) for _ in range(workers)]
 
-    def _write_shard(self, plan: ShardPlan, backend: PoseBackend, summary: JobSummary,
-                     progress: Progress) -> None:
-        """Decode (worker threads, a few clips ahead) -> estimate (this thread) -> crops and
-        encoding (worker threads) -> write, in manifest order. The stages overlap, so with a
-        real pose model the model is the bottleneck."""
+    def _write_shard(self, plan: ShardPlan, backends: List[PoseBackend],
+                     buffers: FrameBufferPool, summary: JobSummary, progress: Progress) -> None:
+        """Run the shard's clips through the pipeline (``clip_pipeline``) and write them in
+        manifest order."""
         tar_path, json_path = plan.tar_path(self.cfg.out), plan.json_path(self.cfg.out)
         if os.path.exists(json_path):   # a shard being redone: empty its index first (one atomic
             # write, so readers never miss the file), so that a kill before the new index is
@@ -303,60 +382,23 @@ class ExtractionJob:
                 os.remove(leftover)
         name = os.path.basename(tar_path)
         failures = []
-        # Clips in memory at once: `ahead` decoding, one estimated, `ahead` encoding, plus up to
-        # `ahead` idle buffers kept for reuse.
-        ahead = max(1, self.cfg.threads)
-        buffers = FrameBufferPool(max_buffers=ahead)
-
-        def fail(record, error):
-            failures.append(_failure(record, error, name))
-            progress.update(failures=1)
-            logger.warning('clip %s failed: %s', record['id'], failures[-1]['reason'])
-
-        def encode(record, clip, pose):
-            try:
-                sample = build_sample(record, clip, pose, self.cfg, backend)
-            finally:
-                buffers.give(clip.frames)
-            return sample, encode_sample(sample, self.cfg.jpeg_quality)
-
-        def decode(record):
-            return pool.submit(decode_clip, record, self.cfg, backend, buffers)
-
-        def write_oldest():
-            record, future = encoding.popleft()
-            try:
-                sample, members = future.result()
-            except CLIP_ERRORS as error:
-                return fail(record, error)
-            writer.write_encoded(sample['id'], members, len(sample['pose']), sample['meta'])
-            summary.clips += 1
-            summary.frames += len(sample['pose'])
-            progress.update(clips=1, frames=len(sample['pose']))
-
-        with ShardWriter(tar_path, self.cfg.jpeg_quality) as writer, \
-                ThreadPoolExecutor(max(1, self.cfg.threads)) as pool:
-            decoding = deque()
-            encoding = deque()
-            records = iter(plan.records)
-            decoding.extend((record, decode(record)) for record in itertools.islice(records, ahead))
-            while decoding:
-                record, future = decoding.popleft()
-                decoding.extend((following, decode(following))
-                                for following in itertools.islice(records, 1))
-                clip = None
-                try:
-                    clip = future.result()
-                    pose = estimate_pose(record, clip, self.cfg, backend)
-                except CLIP_ERRORS as error:
-                    buffers.give(clip.frames if clip is not None else None)
-                    fail(record, error)
-                    continue
-                encoding.append((record, pool.submit(encode, record, clip, pose)))
-                while encoding and (encoding[0][1].done() or len(encoding) > ahead):
-                    write_oldest()
-            while encoding:
-                write_oldest()
+        with ShardWriter(tar_path, self.cfg.jpeg_quality) as writer:
+            works = (ClipWork(record) for record in plan.records)
+            results = clip_pipeline(self.cfg, backends, buffers, summary.stage_times).run(works)
+            with closing(results):
+                for work, error in results:
+                    if error is not None:
+                        failures.append(_failure(work.record, error, name))
+                        progress.update(failures=1)
+                        logger.warning('clip %s failed: %s', work.record['id'],
+                                       failures[-1]['reason'])
+                        continue
+                    with summary.stage_times.measure('write'):
+                        writer.write_encoded(work.sample['id'], work.members, work.num_frames,
+                                             work.sample['meta'])
+                    summary.clips += 1
+                    summary.frames += work.num_frames
+                    progress.update(clips=1, frames=work.num_frames)
             writer.finish({'failures': failures})
         summary.failures += len(failures)
 

@@ -76,6 +76,18 @@ class PoseBackend(metaclass=ABCMeta):
     def wants_rgb(self) -> bool:
         return self.needs_frames and self.channel_order == 'rgb'
 
+    @classmethod
+    def computes_on_cpu(cls, backend_args: dict) -> bool:
+        """Whether the backend built from ``backend_args`` runs its model on the CPU: the job then
+        runs one instance per worker thread (job.resolve_pose_workers)."""
+        return False
+
+    @classmethod
+    def args_per_instance(cls, backend_args: dict, instances: int) -> dict:
+        """The arguments of each of ``instances`` copies run side by side (e.g. the CPU threads
+        each may use)."""
+        return backend_args
+
     @abstractmethod
     def estimate(self, frames: Optional[np.ndarray], record: dict,
                  context: ClipContext) -> np.ndarray:

@@ -44,6 +44,17 @@ class RTMPoseBackend(PoseBackend):
         self.version = f'pose={os.path.basename(pose_model)}' + (
             f';detector={os.path.basename(detector)};every={detect_interval}' if detector else '')
 
+    @classmethod
+    def computes_on_cpu(cls, backend_args: dict) -> bool:
+        return backend_args.get('device', 'cpu') == 'cpu'
+
+    @classmethod
+    def args_per_instance(cls, backend_args: dict, instances: int) -> dict:
+        """On the CPU, copies side by side share the cores unless ``threads`` says otherwise."""
+        if instances > 1 and cls.computes_on_cpu(backend_args) and not backend_args.get('threads'):
+            return dict(backend_args, threads=max(1, (os.cpu_count() or 1) // instances))
+        return backend_args
+
     def estimate(self, frames: Optional[np.ndarray], record: dict,
                  context: ClipContext) -> np.ndarray:
         return self.pose_model(frames, self.signer_boxes(frames, context))
