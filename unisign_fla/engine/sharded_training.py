@@ -212,12 +212,15 @@ def global_grad_norm(params, norm_type: float = 2.0) -> torch.Tensor:
     gradient lives on exactly one rank, so the squares add up)."""
     if norm_type != 2.0:
         raise ValueError(f'clip_grad.norm_type={norm_type}: sharded clipping supports 2 only')
-    squares = torch.zeros((), dtype=torch.float32)
-    for p in params:
-        squares = squares + p.grad.detach().float().pow(2).sum().cpu()
-    if dist.is_available() and dist.is_initialized():
-        device = 'cuda' if dist.get_backend() == 'nccl' else 'cpu'
-        squares = squares.to(device)
+    distributed = dist.is_available() and dist.is_initialized()
+    if distributed and dist.get_backend() == 'nccl':
+        device = torch.device('cuda', torch.cuda.current_device())
+    else:
+        device = params[0].grad.device if params else torch.device('cpu')
+    squares = torch.zeros((), dtype=torch.float32, device=device)
+    for p in params:   # summed where the gradients are: no host sync per tensor
+        squares += p.grad.detach().float().pow(2).sum().to(device)
+    if distributed:
         dist.all_reduce(squares)
     return squares.sqrt().cpu()
 
