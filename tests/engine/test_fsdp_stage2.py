@@ -53,11 +53,12 @@ def write_config(path, bases, iters, accumulate, init, save_every=None):
     return str(path)
 
 
-def train_on_two_processes(config, work_dir, options, *extra, port=29641):
+def train_on_two_processes(config, work_dir, options, *extra, port=29641, extra_options=()):
     command = [sys.executable, '-m', 'torch.distributed.run', '--nproc_per_node', '2',
                '--master_port', str(port), os.path.join(REPO, 'tools/train.py'), config,
                '--launcher', 'pytorch', '--work-dir', str(work_dir), *extra,
-               '--cfg-options', *options, 'model.head.gradient_checkpointing=True']
+               '--cfg-options', *options, 'model.head.gradient_checkpointing=True',
+               *extra_options]
     result = subprocess.run(command, cwd=REPO, env=dict(os.environ, OMP_NUM_THREADS='1'),
                             capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
@@ -143,6 +144,23 @@ def test_fsdp_resume_continues_exactly(runs, tmp_path):
     resumed = load_checkpoint_state_dict(str(work / f'iter_{STEPS}.pth'))
     for name, value in load_checkpoint_state_dict(str(runs['fsdp'])).items():
         torch.testing.assert_close(resumed[name], value, rtol=1e-6, atol=1e-7, msg=name)
+
+
+@pytest.mark.slow
+def test_fsdp_bf16_mixed_precision_trains_and_saves_fp32(runs, tmp_path):
+    """bf16 compute (as the GPU configs set it) on fp32 shards: the losses of the fp32 run to
+    bf16 precision, validation generates on both ranks, and the checkpoint is fp32."""
+    precision = [f'strategy.model_wrapper.mixed_precision.{key}={dtype}' for key, dtype in
+                 (('param_dtype', 'bfloat16'), ('reduce_dtype', 'float32'),
+                  ('buffer_dtype', 'bfloat16'))]
+    train_on_two_processes(runs['fsdp_cfg'], tmp_path, runs['options'], port=29643,
+                           extra_options=[*precision, 'train_cfg.val_begin=1'])
+    fp32 = [v for _, v in logged_scalars(str(runs['root'] / 'fsdp'), 'loss')]
+    bf16 = [v for _, v in logged_scalars(str(tmp_path), 'loss')]
+    assert bf16 == pytest.approx(fp32, rel=2e-3) and bf16 != fp32
+    assert logged_scalars(str(tmp_path), 'translation/bleu4')
+    state = load_checkpoint_state_dict(str(tmp_path / f'iter_{STEPS}.pth'))
+    assert {v.dtype for v in state.values() if v.is_floating_point()} == {torch.float32}
 
 
 @pytest.mark.slow

@@ -111,8 +111,12 @@ def use_sharded_optimizer(cfg) -> None:
     optim_wrapper = cfg.optim_wrapper
     kind = optim_wrapper.get('type', 'OptimWrapper')
     if kind == 'AmpOptimWrapper':
-        dtype = optim_wrapper.pop('dtype', None) or 'float16'
+        dtype = str(optim_wrapper.pop('dtype', None) or 'float16').replace('torch.', '')
         optim_wrapper.pop('loss_scale', None)
+        if dtype != 'bfloat16':
+            raise SystemExit(f'error: optim_wrapper AmpOptimWrapper(dtype={dtype}) under '
+                             f'FSDPStrategy: float16 needs loss scaling, which this path does not '
+                             f'do; use dtype="bfloat16" (FSDP mixed precision)')
         if cfg.strategy.get('model_wrapper') is None:
             cfg.strategy.model_wrapper = {}
         wrapper = cfg.strategy.model_wrapper
@@ -165,12 +169,22 @@ class ShardedFSDPStrategy(FSDPStrategy):
 
 @MODEL_WRAPPERS.register_module()
 class ShardedLanguageModelFSDP(MMFullyShardedDataParallel):
-    """mmengine's FSDP wrapper, on the CPU when there is no GPU (gloo), else on the local GPU."""
+    """mmengine's FSDP wrapper, on the CPU when there is no GPU (gloo), else on the local GPU.
 
-    def __init__(self, module, device_id=None, **kwargs):
+    With ``mixed_precision`` FSDP1 by default puts every BatchNorm in a unit of its own (kept in
+    full precision) whose weights are gathered only when that BatchNorm is called; the encoder's
+    input normalisation reads its BatchNorm's weights without calling it (in fp32 either way),
+    so BatchNorms stay in their parent's unit here unless ``_module_classes_to_ignore`` is set.
+    """
+
+    def __init__(self, module, device_id=None, mixed_precision=None, **kwargs):
         if not torch.cuda.is_available():
             device_id = torch.device('cpu')
-        super().__init__(module, device_id=device_id, **kwargs)
+        if isinstance(mixed_precision, dict):
+            mixed_precision = dict(mixed_precision)
+            mixed_precision.setdefault('_module_classes_to_ignore', ())
+        super().__init__(module, device_id=device_id, mixed_precision=mixed_precision,
+                         **kwargs)
 
 
 @FUNCTIONS.register_module()
