@@ -57,7 +57,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument('--max-clip-gib', type=float, default=8.0,
                         help='clips whose decoded frames would exceed this many GiB fail alone '
                              '(instead of the worker running out of memory); 0: no limit. Up '
-                             'to 2 x --threads + pose workers clips are in memory at once')
+                             'to --threads + pose workers clips are in memory at once')
     parser.add_argument('--allow-outside-root', action='store_true',
                         help='read video / keypoints paths that lead outside --video-root '
                              '(absolute, "..", symlinks), e.g. the absolute keypoint paths '

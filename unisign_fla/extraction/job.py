@@ -223,9 +223,11 @@ class ClipWork:
 
 
 def clips_in_flight(cfg: ExtractionConfig, pose_workers: int) -> int:
-    """Clips between decoding and writing at once: enough to keep every worker busy. Their
-    frames are what the job holds in memory."""
-    return pose_workers + 2 * max(1, cfg.threads)
+    """Clips between decoding and writing at once: one per pose worker and one per thread, so
+    that a clip is decoded while the pose workers run, and a worker that finishes early finds
+    the next one. Their frames are what the job holds in memory; fewer clips also means fewer
+    frame buffers taken fresh, which cost three times as much to decode into (video_reader.py)."""
+    return pose_workers + max(1, cfg.threads)
 
 
 def clip_pipeline(cfg: ExtractionConfig, backends: List[PoseBackend], buffers: FrameBufferPool,
