@@ -116,7 +116,7 @@ def main(argv=None):
     result = {'encoder': encoder.main(['--device', str(device), '--bf16', '--variants', 'pose',
                                        'pose_s4', 'rgb10', *sizes])}
     extract_sizes = (['--frames', '20', '--clips', '1', '--seconds', '0.2'] if args.dry_run
-                     else ['--frames', '300', '--clips', '6'])
+                     else ['--frames', '300', '--clips', '12', '--threads', '8'])
     onnx_device = str(device)
     if device.type == 'cuda' and not onnx_runs_on_cuda():
         onnx_device = 'cpu'   # measured anyway; the JSON says so
