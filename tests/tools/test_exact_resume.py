@@ -6,6 +6,8 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from .test_train_and_test import _stage1_args, train_tool
 from .conftest import REPO, read_losses
 
@@ -30,6 +32,7 @@ def _kill_after_first_checkpoint(args, work_dir, timeout=300):
     process.wait()
 
 
+@pytest.mark.slow   # 19 s here; the default suite resumes exactly in test_distributed.py
 def test_killed_and_resumed_run_matches_the_uninterrupted_one(tiny_synthsign, tmp_path):
     full_dir, killed_dir = tmp_path / 'full', tmp_path / 'killed'
     train_tool.main(_args(tiny_synthsign, full_dir, workers=0))

@@ -107,6 +107,10 @@ def size_options(cfg):
         options.append(f'model.encoder.out_channels={TINY["hidden"]}')
     if cfg.model.head.get('dtype'):
         options.append('model.head.dtype=None')
+    if cfg.get('strategy'):
+        # One process here; the shipped strategy (configs/_base_/strategies/fsdp.py) trains on
+        # two processes in tests/engine/test_fsdp_stage2.py (slow).
+        options.append('strategy=None')
     for key in ('encoder_checkpoint', 'init_checkpoint'):
         if cfg.model.get(key):
             options.append(f'model.{key}=None')   # earlier stages are not trained here
