@@ -15,6 +15,7 @@ import os
 import sys
 
 from unisign_fla.extraction.job import ExtractionConfig, ExtractionJob, resolve_worker
+from unisign_fla.keypoints import HAND_SCORE_THRESHOLD
 from unisign_fla.registry import POSE_BACKENDS
 
 
@@ -37,7 +38,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument('--backend-args', type=json.loads, default={},
                         help='JSON object of keyword arguments for the backend')
     parser.add_argument('--crop-size', type=int, default=112, help='hand crop side in pixels')
-    parser.add_argument('--crop-threshold', type=float, default=0.3,
+    parser.add_argument('--crop-threshold', type=float, default=HAND_SCORE_THRESHOLD,
                         help='mean hand score above which a frame gets a hand crop')
     parser.add_argument('--no-crops', action='store_true', help='store keypoints only')
     parser.add_argument('--samples-per-shard', type=int, default=256)

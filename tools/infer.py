@@ -38,6 +38,7 @@ from unisign_fla.extraction.job import ExtractionConfig, ExtractionJob
 from unisign_fla.formats.manifest import LANGUAGES
 from unisign_fla.formats.shard_index import ShardFormatError, load_split_index
 from unisign_fla.registry import POSE_BACKENDS
+from unisign_fla.tasks import TASKS
 
 VIDEO_SUFFIXES = ('.mp4', '.avi', '.mov', '.mkv', '.webm')
 SPLIT = 'test'
@@ -51,7 +52,7 @@ def parse_args(argv=None):
                         'config')
     parser.add_argument('--language', required=True, choices=LANGUAGES,
                         help='output language (fills the task prompt)')
-    parser.add_argument('--task', default='slt', choices=['slt', 'cslr', 'islr'])
+    parser.add_argument('--task', default='slt', choices=TASKS)
     parser.add_argument('--keypoints', help='a keypoint file (one video) or a folder of them')
     parser.add_argument('--backend', choices=sorted(POSE_BACKENDS.module_dict),
                         help='pose backend for videos without keypoint files '

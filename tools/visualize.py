@@ -17,6 +17,7 @@ from mmengine.config import DictAction
 
 from unisign_fla.formats.shard_index import ShardFormatError
 from unisign_fla.formats.shards import read_sample
+from unisign_fla.tasks import TASKS
 from unisign_fla.visualization import (choose_crops, clip_figure, clip_frames, clip_gates,
                                        contact_sheet, gate_figure, render_overlay, select_clip,
                                        sheet_rows, write_mp4, write_png)
@@ -65,7 +66,7 @@ def parse_args(argv=None):
                       'written by tools/export.py')
     gate.add_argument('--checkpoint', help='the whole model, as for tools/test.py')
     gate.add_argument('--language', help='default: the clip\'s')
-    gate.add_argument('--task', default='slt', choices=['slt', 'cslr', 'islr'])
+    gate.add_argument('--task', default='slt', choices=TASKS)
     gate.add_argument('--cfg-options', nargs='+', action=DictAction, default={})
     return parser.parse_args(argv)
 

@@ -36,6 +36,12 @@ FEET = range(17, 23)
 FACE = range(23, 91)
 LEFT_HAND = range(91, 112)
 RIGHT_HAND = range(112, 133)
+# The hands as shards, samples and the RGB branch name them (left first everywhere).
+HANDS = ('left_hand', 'right_hand')
+# A hand is seen in a frame when the mean score of its 21 joints exceeds this (Uni-Sign's 0.3).
+# Extraction cuts crops only for such frames, and score-aware sampling chooses among them, so
+# the two must agree: both default to this constant.
+HAND_SCORE_THRESHOLD = 0.3
 INDEX = {name: i for i, name in enumerate(KEYPOINT_NAMES)}
 
 # Hand-local indices (0 = wrist) of the five fingertips: their scores drive score-aware sampling.

@@ -7,9 +7,8 @@ from unisign_fla.datasets import (NormalizeKeypoints, PackSignInputs, SampleFram
                                   ScoreAwareCropSampling, SignShardDataset, sign_collate)
 from unisign_fla.datasets.score_aware_sampling import joints_in_boxes
 from unisign_fla.formats.shards import read_sample
-from unisign_fla.keypoints import FINGERTIPS, UNISIGN_PARTS
+from unisign_fla.keypoints import FINGERTIPS, HANDS, UNISIGN_PARTS
 
-HANDS = ('left_hand', 'right_hand')
 SIDE = 8
 TIPS = {hand: np.asarray(UNISIGN_PARTS[hand].indices)[list(FINGERTIPS)] for hand in HANDS}
 HAND_JOINTS = {hand: np.asarray(UNISIGN_PARTS[hand].indices) for hand in HANDS}

@@ -16,6 +16,7 @@ from unisign_fla.extraction.job import (ExtractionConfig, ExtractionJob, plan_sh
 from unisign_fla.extraction.video_reader import read_clip
 from unisign_fla.formats.shard_index import load_split_index
 from unisign_fla.formats.shards import read_sample, validate_shard
+from unisign_fla.keypoints import HANDS
 from unisign_fla.registry import POSE_BACKENDS
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', '..', 'tools'))
@@ -49,7 +50,7 @@ def test_round_trip_through_the_job(toy_dataset, tmp_path):
         assert (meta['fps'], meta['width'], meta['height'], meta['crop_size']) == (25, 64, 48, 24)
         assert meta['frame_indices'] == list(range(len(expected)))
         frames = read_clip(os.path.join(root, record['video'])).frames
-        for hand in ('left_hand', 'right_hand'):
+        for hand in HANDS:
             crops, boxes = got[hand]['crops'], got[hand]['boxes']
             assert len(crops) == len(boxes) > 0
             for crop, box in zip(crops, boxes):

@@ -21,6 +21,7 @@ from unisign_fla.extraction.backends.signer_track import (  # noqa: E402
 from unisign_fla.extraction.job import ExtractionConfig, ExtractionJob  # noqa: E402
 from unisign_fla.formats.shard_index import load_split_index  # noqa: E402
 from unisign_fla.formats.shards import read_sample  # noqa: E402
+from unisign_fla.keypoints import HANDS  # noqa: E402
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', '..', 'benchmarks'))
 from rtm_architectures import RTMPoseStandIn, export_onnx, export_rtmdet  # noqa: E402
@@ -150,5 +151,5 @@ def test_job_with_the_real_architectures(tmp_path, helpers):
                     load_split_index(str(tmp_path / 'one'), 'toy', 'train')):
         a, b = read_sample(a), read_sample(b)
         np.testing.assert_array_equal(a['pose'], b['pose'])
-        for hand in ('left_hand', 'right_hand'):
+        for hand in HANDS:
             np.testing.assert_array_equal(a[hand]['crops'], b[hand]['crops'])

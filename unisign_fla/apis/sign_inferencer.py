@@ -13,13 +13,14 @@ import torch
 from mmengine.dataset import Compose
 
 from unisign_fla.datasets.collate import sign_collate
-from unisign_fla.datasets.transforms import HANDS, remap_crops
+from unisign_fla.datasets.transforms import remap_crops
 from unisign_fla.engine import load_model_weights, load_run_config
 from unisign_fla.formats.shard_index import ShardSample
+from unisign_fla.keypoints import HANDS
+from unisign_fla.tasks import TASKS
 
 from .export import build_model, load_exported_model
 
-TASKS = ('slt', 'cslr', 'islr')
 
 
 class SignInferencer:

@@ -3,9 +3,9 @@ from typing import List
 
 import torch
 
+from unisign_fla.keypoints import HANDS
 from unisign_fla.registry import FUNCTIONS
 
-HANDS = ('left_hand', 'right_hand')
 
 
 @FUNCTIONS.register_module()

@@ -12,10 +12,9 @@ the RGB encoder) handles just those.
 """
 import numpy as np
 
-from unisign_fla.keypoints import FINGERTIPS, UNISIGN_PARTS
+from unisign_fla.keypoints import FINGERTIPS, HAND_SCORE_THRESHOLD, HANDS, UNISIGN_PARTS
 from unisign_fla.registry import TRANSFORMS
 
-from .transforms import HANDS
 
 # Keeps every candidate drawable in training, even one whose fingertips all score 1.
 UNRELIABILITY_EPS = 1e-3
@@ -46,7 +45,7 @@ class ScoreAwareCropSampling:
     its border and a degenerate box counts as at least 1 px wide, so values are always finite.
     """
 
-    def __init__(self, fraction: float = 0.1, hand_score_threshold: float = 0.3,
+    def __init__(self, fraction: float = 0.1, hand_score_threshold: float = HAND_SCORE_THRESHOLD,
                  random: bool = True):
         if fraction < 0:
             raise ValueError(f'fraction must be >= 0, got {fraction}')

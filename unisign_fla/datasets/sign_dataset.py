@@ -12,11 +12,11 @@ from mmengine.logging import print_log
 from unisign_fla.formats.manifest import target_of
 from unisign_fla.formats.shard_index import load_split_index
 from unisign_fla.registry import DATASETS
+from unisign_fla.tasks import TASKS
 
 from .bad_samples import DATA_ERRORS, MAX_REPLACEMENTS, resolve_policy, skipped_record
 from .sample_randomness import seeded_randomness
 
-TASKS = ('slt', 'cslr', 'islr')
 
 
 @DATASETS.register_module()

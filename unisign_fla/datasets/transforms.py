@@ -7,13 +7,12 @@ import numpy as np
 import torch
 
 from unisign_fla.formats.shards import read_sample
-from unisign_fla.keypoints import UNISIGN_PARTS
+from unisign_fla.keypoints import HANDS, UNISIGN_PARTS
 from unisign_fla.registry import TRANSFORMS
 
 from .normalization import normalize_unisign
 from .unisign_squashed_normalization import normalize_unisign_squashed
 
-HANDS = ('left_hand', 'right_hand')
 NUM_BODY_JOINTS = UNISIGN_PARTS['body'].num_joints
 
 

@@ -18,7 +18,6 @@ reproduced from the decoded video frames. A checkpoint's RGB branch saw exactly 
 - priors (``skeletons_norm``): ``(joint pixels - box corner) / side`` clipped to [0, 1];
 - a hand without sampled frames, or a side of 0, gets index -1, one zero crop and zero priors.
 """
-import math
 from typing import Dict, Optional, Sequence
 
 import cv2

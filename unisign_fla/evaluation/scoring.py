@@ -8,13 +8,13 @@ scores from its released outputs (tests/evaluation/test_published_scores.py).
 import unicodedata
 from typing import Dict, List, Sequence, Union
 
+from ..tasks import TASKS
 from .bleu import TOKENIZERS, corpus_bleu
 from .isolated_accuracy import isolated_accuracy
 from .rouge import corpus_rouge_l
 from .wer import word_error_rate
 
 LANGUAGES = tuple(sorted(TOKENIZERS))
-TASKS = ('slt', 'cslr', 'islr')
 
 
 def rouge_tokens(text: str, language: str) -> str:

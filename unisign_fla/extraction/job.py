@@ -40,9 +40,9 @@ from ..formats.names import is_orphan_temporary, output_path, write_text_atomic
 from ..formats.shard_index import (read_shard_index, shard_stem, split_index_path,
                                    write_split_index)
 from ..formats.shards import ShardWriter, encode_sample, pose_problem
-from ..keypoints import NUM_KEYPOINTS
+from ..keypoints import HAND_SCORE_THRESHOLD, NUM_KEYPOINTS
 from ..registry import POSE_BACKENDS
-from . import backends  # noqa: F401  (registers the built-in backends)
+from . import backends as builtin_backends  # noqa: F401  (registers them)
 from .backends.base import ClipContext, PoseBackend, resolve_input
 from .hand_crops import extract_hand_crops
 from .pipeline import Pipeline, Stage, StageTimes
@@ -65,7 +65,7 @@ class ExtractionConfig:
     backend_args: Dict = field(default_factory=dict)
     crops: bool = True
     crop_size: int = 112
-    crop_threshold: float = 0.3
+    crop_threshold: float = HAND_SCORE_THRESHOLD
     samples_per_shard: int = 256
     num_workers: Optional[int] = None    # None: from WORLD_SIZE / SLURM_NTASKS, else 1
     worker_index: Optional[int] = None   # None: from RANK / SLURM_PROCID, else 0

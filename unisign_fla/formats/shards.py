@@ -22,14 +22,13 @@ import cv2
 import numpy as np
 from webdataset import TarWriter
 
-from ..keypoints import NUM_KEYPOINTS
+from ..keypoints import HANDS, NUM_KEYPOINTS
 from .manifest import REQUIRED as MANIFEST_REQUIRED
 from .names import write_text_atomic
 from .shard_index import (SHARD_FORMAT, ShardFormatError, ShardSample, build_shard_index,
                           member_checksum, member_position, read_shard_index,
                           tar_member_offsets)
 
-HANDS = ('left_hand', 'right_hand')
 META_REQUIRED = tuple(MANIFEST_REQUIRED) + ('fps', 'width', 'height', 'num_frames',
                                             'frame_indices', 'estimator', 'crop_size')
 KNOWN_MEMBERS = ({'pose.npy', 'meta.json'} | {f'{h}.jpg' for h in HANDS}

@@ -18,7 +18,7 @@ HANDSHAPES = ('B', '5', 'A', 'S', '1', 'V', 'W', 'Y', 'L', 'C', 'O', 'claw', 'be
 LOCATIONS = ('forehead', 'eyes', 'nose', 'chin', 'cheek', 'shoulder', 'chest', 'stomach',
              'neutral', 'side')
 MOVEMENTS = ('tap', 'circle', 'up', 'down', 'across', 'out', 'zigzag', 'arc', 'twist')
-HANDS = ('one', 'symmetric', 'base')
+HAND_ARRANGEMENTS = ('one', 'symmetric', 'base')
 ORIENTATIONS = (0, 45, 90)          # in-plane angle of the fingers, degrees towards the midline
 FACES = ('none', 'mouth_open', 'mouth_round', 'mouth_stretch', 'brows_up', 'brows_down')
 FACINGS = ('palm', 'back')          # which side of the dominant hand faces the camera (RGB only)
@@ -152,7 +152,7 @@ def manual_distance(a: SignParameters, b: SignParameters) -> int:
 def _draw_parameters(count: int, rng: np.random.Generator) -> List[Tuple]:
     """Greedy draw of ``count`` manual parameter tuples, pairwise at least MIN_MANUAL_DISTANCE
     apart. Two-handed and face-near signs are kept a minority, as in natural sign languages."""
-    space = list(itertools.product(HANDSHAPES, LOCATIONS, MOVEMENTS, HANDS, ORIENTATIONS))
+    space = list(itertools.product(HANDSHAPES, LOCATIONS, MOVEMENTS, HAND_ARRANGEMENTS, ORIENTATIONS))
     weights = np.array([{'one': 3.0, 'symmetric': 1.0, 'base': 1.0}[c[3]]
                         * (0.35 if c[3] != 'one' and c[1] in ('forehead', 'eyes', 'nose') else 1.0)
                         for c in space])

@@ -10,6 +10,8 @@ from typing import Dict, Optional
 import matplotlib
 import numpy as np
 
+from unisign_fla.keypoints import HAND_SCORE_THRESHOLD
+
 from .crop_choice import HAND_LETTERS, HandCrops
 from .pose_drawing import CROP_COLORS
 
@@ -87,7 +89,8 @@ def _plot_strip(ax, hand: str, crops: HandCrops) -> None:
                 fontsize=7)
 
 
-def clip_figure(choice: Dict[str, HandCrops], title: str, threshold: float = 0.3,
+def clip_figure(choice: Dict[str, HandCrops], title: str,
+                threshold: float = HAND_SCORE_THRESHOLD,
                 path: Optional[str] = None):
     """The figure (a matplotlib Figure); written as a PNG to ``path`` when given."""
     fig = plt.figure(figsize=FIGURE_SIZE, dpi=DPI)

@@ -10,8 +10,7 @@ from typing import Dict
 import numpy as np
 
 from unisign_fla.datasets.score_aware_sampling import ScoreAwareCropSampling
-from unisign_fla.datasets.transforms import HANDS
-from unisign_fla.keypoints import FINGERTIPS, UNISIGN_PARTS
+from unisign_fla.keypoints import FINGERTIPS, HANDS, UNISIGN_PARTS
 
 # Short names for labels: 'L crop', 'R crop'.
 HAND_LETTERS = {'left_hand': 'L', 'right_hand': 'R'}

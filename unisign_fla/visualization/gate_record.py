@@ -9,7 +9,7 @@ from typing import Dict
 
 import numpy as np
 
-from unisign_fla.datasets.transforms import HANDS
+from unisign_fla.keypoints import HANDS
 from unisign_fla.models.encoders.prior_guided_fusion import PriorGuidedFusion
 
 

@@ -17,6 +17,7 @@ from typing import Optional
 
 import numpy as np
 
+from ...keypoints import HANDS
 from ...registry import POSE_BACKENDS
 from .base import ClipContext, PoseBackend
 from .holistic_to_wholebody import (NUM_HAND_LANDMARKS, NUM_MESH_LANDMARKS, NUM_POSE_LANDMARKS,
@@ -87,7 +88,7 @@ class MediaPipeHolisticBackend(PoseBackend):
                                             width, height, use_visibility=True))
             parts['face'].append(_landmarks(result.face_landmarks, NUM_MESH_LANDMARKS,
                                             width, height, use_visibility=False))
-            for hand in ('left_hand', 'right_hand'):
+            for hand in HANDS:
                 parts[hand].append(_landmarks(getattr(result, f'{hand}_landmarks'),
                                               NUM_HAND_LANDMARKS, width, height,
                                               use_visibility=False))
