@@ -7,8 +7,8 @@ import time
 
 import pytest
 
-from unisign_fla.formats.names import (UnsafeNameError, check_name, is_orphan_temporary,
-                                       output_path, temporary_path, write_text_atomic)
+from unisign_fla.fileio import temporary_path, write_text_atomic
+from unisign_fla.formats.names import UnsafeNameError, check_name, is_orphan_temporary, output_path
 from unisign_fla.formats.shard_index import shard_stem, split_index_path
 
 

@@ -5,6 +5,7 @@ from typing import Dict, List, Optional, Sequence
 
 from mmengine.evaluator import BaseMetric
 
+from unisign_fla.fileio import write_text_atomic
 from unisign_fla.registry import METRICS
 
 from .scoring import score
@@ -67,9 +68,8 @@ class TranslationMetric(BaseMetric):
         # predictions.jsonl` then needs no --lang / --task (docs/evaluation.md).
         keys = ('id', 'hypothesis', 'reference', 'language', 'task') + (
             ('dataset',) if mixed else ())
-        with open(os.path.join(self.output_dir, 'predictions.jsonl'), 'w',
-                  encoding='utf-8') as f:
-            for r in sorted(results, key=lambda r: (str(r['dataset']), r['task'], r['id'])):
-                f.write(json.dumps({k: r[k] for k in keys}, ensure_ascii=False) + '\n')
-        with open(os.path.join(self.output_dir, 'metrics.json'), 'w', encoding='utf-8') as f:
-            json.dump(report, f, indent=2, ensure_ascii=False)
+        ordered = sorted(results, key=lambda r: (str(r['dataset']), r['task'], r['id']))
+        write_text_atomic(os.path.join(self.output_dir, 'predictions.jsonl'), ''.join(
+            json.dumps({k: r[k] for k in keys}, ensure_ascii=False) + '\n' for r in ordered))
+        write_text_atomic(os.path.join(self.output_dir, 'metrics.json'),
+                          json.dumps(report, indent=2, ensure_ascii=False))

@@ -36,7 +36,8 @@ import cv2
 import numpy as np
 
 from ..formats.manifest import ManifestError, scan_manifest
-from ..formats.names import is_orphan_temporary, output_path, write_text_atomic
+from ..fileio import write_text_atomic
+from ..formats.names import is_orphan_temporary, output_path
 from ..formats.shard_index import (read_shard_index, shard_stem, split_index_path,
                                    write_split_index)
 from ..formats.shards import ShardWriter, encode_sample, pose_problem

@@ -7,7 +7,8 @@ import json
 import os
 from typing import Iterable, List, Optional, Tuple
 
-from .names import SAFE_NAME, is_safe_name, write_text_atomic
+from ..fileio import write_text_atomic
+from .names import SAFE_NAME, is_safe_name
 
 LANGUAGES = ('zh', 'de', 'en')
 TIME_UNITS = ('s', 'frame')

@@ -18,7 +18,7 @@ import time
 SAFE_NAME = re.compile(r'[A-Za-z0-9_\-]+')
 # A file name made of safe names joined by dots: no separator, no '..', no leading dot.
 SAFE_FILE_NAME = re.compile(r'[A-Za-z0-9_\-]+(\.[A-Za-z0-9_\-]+)*')
-# ``temporary_path``'s suffix (host and pid), or the bare ``.tmp<pid>`` of earlier versions.
+# ``fileio.temporary_path``'s suffix (host and pid), or the bare ``.tmp<pid>`` of earlier versions.
 TEMPORARY_SUFFIX = re.compile(r'\.tmp(?:\.(?P<host>.+)\.|)(?P<pid>\d+)$')
 
 
@@ -62,25 +62,6 @@ def output_path(out_dir: str, file_name: str) -> str:
     return path
 
 
-def temporary_path(path: str) -> str:
-    """Where ``path`` is written before its rename into place."""
-    return f'{path}.tmp.{socket.gethostname()}.{os.getpid()}'
-
-
-def write_text_atomic(path: str, text: str) -> None:
-    """Write ``text`` to a temporary file, flush it to disk, then rename it over ``path``."""
-    tmp = temporary_path(path)
-    try:
-        with open(tmp, 'w', encoding='utf-8') as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):   # the write failed: leave no temporary file behind
-            os.remove(tmp)
-
-
 def _process_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -92,7 +73,7 @@ def _process_alive(pid: int) -> bool:
 
 
 def is_orphan_temporary(tmp_path: str, max_age_s: float = 3600.0) -> bool:
-    """Whether a temporary file named by ``temporary_path`` can no longer be renamed into place:
+    """Whether a temporary file named by ``fileio.temporary_path`` can no longer be renamed into place:
     its process has ended on this host, or it is older than ``max_age_s``. A temporary file lives
     for the milliseconds of one write, so an hour-old one is an orphan whichever host made it;
     a younger one from another host may be a live write, and is kept."""

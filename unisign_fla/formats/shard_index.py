@@ -19,7 +19,8 @@ import zlib
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Tuple
 
-from .names import UnsafeNameError, check_file_name, check_name, output_path, write_text_atomic
+from ..fileio import write_text_atomic
+from .names import UnsafeNameError, check_file_name, check_name, output_path
 
 SHARD_FORMAT = 'unisign_fla-shard/2'
 # Version 1 indices have no checksums ([offset, size] per member); they are still read.

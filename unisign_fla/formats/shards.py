@@ -24,7 +24,7 @@ from webdataset import TarWriter
 
 from ..keypoints import HANDS, NUM_KEYPOINTS
 from .manifest import REQUIRED as MANIFEST_REQUIRED
-from .names import write_text_atomic
+from ..fileio import write_text_atomic
 from .shard_index import (SHARD_FORMAT, ShardFormatError, ShardSample, build_shard_index,
                           member_checksum, member_position, read_shard_index,
                           tar_member_offsets)

@@ -15,6 +15,7 @@ from typing import Dict, List, Optional, Tuple
 
 import numpy as np
 
+from ..fileio import atomic_write, write_text_atomic
 from ..formats.manifest import write_manifest
 from .estimator import simulate_estimator
 from .grammar import Grammar
@@ -126,10 +127,8 @@ def make_clip(spec: ClipSpec, signs: dict, signers, out_dir: str) -> int:
     if frames != len(keypoints):
         raise RuntimeError(f'{spec.id}: wrote {frames} video frames for {len(keypoints)} '
                            f'keypoint rows')
-    tmp = os.path.join(out_dir, 'keypoints', f'.tmp{os.getpid()}_{spec.id}.npy')
-    with open(tmp, 'wb') as f:
+    with atomic_write(kp_path) as tmp, open(tmp, 'wb') as f:
         np.save(f, keypoints, allow_pickle=False)
-    os.replace(tmp, kp_path)
     return frames
 
 
@@ -193,10 +192,6 @@ def generate_dataset(out_dir: str, size: str = 'tiny', seed: int = 0, workers: i
         'counts': counts,
         'total_frames': int(sum(frames)),
     }
-    path = os.path.join(out_dir, SUMMARY_FILE)
-    tmp = f'{path}.tmp{os.getpid()}'
-    with open(tmp, 'w', encoding='utf-8') as f:
-        json.dump(summary, f, indent=1)
-    os.replace(tmp, path)
+    write_text_atomic(os.path.join(out_dir, SUMMARY_FILE), json.dumps(summary, indent=1))
     seconds = time.perf_counter() - start
     return {**summary, 'seconds': seconds, 'frames_per_second': sum(frames) / max(seconds, 1e-9)}

@@ -4,11 +4,11 @@ Frames are drawn from the true pose with a handful of cv2 calls each. The hands 
 keypoints lose: the palm side is drawn lighter with crease lines, the back of the hand darker with
 fingernails, so minimal pairs that differ only in ``facing`` are separable from RGB alone.
 """
-import os
 
 import cv2
 import numpy as np
 
+from ..fileio import atomic_write
 from ..keypoints import INDEX, LEFT_HAND, RIGHT_HAND
 from .face import EYE_LINE, HEAD_HALF_HEIGHT
 from .signer import FRAME_SIZE, Signer
@@ -123,16 +123,15 @@ def render_frames(pose: Pose, signer: Signer):
 def write_video(path: str, pose: Pose, signer: Signer, fps: float) -> int:
     """Render ``pose`` to ``path`` atomically (temporary .mp4, then rename); returns frames."""
     width, height = FRAME_SIZE
-    tmp = os.path.join(os.path.dirname(path), f'.tmp{os.getpid()}_{os.path.basename(path)}')
-    writer = cv2.VideoWriter(tmp, cv2.VideoWriter_fourcc(*FOURCC), fps, (width, height))
-    if not writer.isOpened():
-        raise RuntimeError(f'{path}: OpenCV could not open a {FOURCC!r} video writer')
-    count = 0
-    try:
-        for frame in render_frames(pose, signer):
-            writer.write(frame)
-            count += 1
-    finally:
-        writer.release()
-    os.replace(tmp, path)
+    with atomic_write(path, keep_suffix=True) as tmp:
+        writer = cv2.VideoWriter(tmp, cv2.VideoWriter_fourcc(*FOURCC), fps, (width, height))
+        if not writer.isOpened():
+            raise RuntimeError(f'{path}: OpenCV could not open a {FOURCC!r} video writer')
+        count = 0
+        try:
+            for frame in render_frames(pose, signer):
+                writer.write(frame)
+                count += 1
+        finally:
+            writer.release()
     return count
