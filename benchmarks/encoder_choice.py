@@ -31,10 +31,9 @@ import statistics
 import time
 
 from mmengine.config import Config
-from synthsign_runs import REPO, seed_summary, train_then_test
-
 from multitask import task_tokenizer
 from quickstart import LM_STEPS, prepare_data  # noqa: E402 (tools/ is on the path)
+from synthsign_runs import REPO, seed_summary, train_then_test
 
 TAG = 'encoder_choice'
 CONFIGS = {'ours': {'slt': 'fla_stage1_synthsign.py', 'islr': 'islr_synthsign.py'},
@@ -58,8 +57,8 @@ def parse_args(argv=None):
 
 def encoder_parameters(config: str) -> int:
     """Parameters of the encoder that ``config`` builds (the heads are the same)."""
-    from unisign_fla.registry import MODELS
     import unisign_fla.models  # noqa: F401 (registers the encoders)
+    from unisign_fla.registry import MODELS
     encoder = MODELS.build(Config.fromfile(config).model.encoder)
     return sum(p.numel() for p in encoder.parameters())
 

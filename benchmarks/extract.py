@@ -169,7 +169,8 @@ def measure_pipeline(root: str, video: str, clips: int, backend_args: dict,
     rest = [times.stages[name] for name in times.stages if name.startswith('estimate: ')]
     times.add('estimate: pose model (the rest)', estimate.seconds - sum(t.seconds for t in rest),
               estimate.cpu_seconds - sum(t.cpu_seconds for t in rest), estimate.items)
-    per_frame = lambda seconds: round(1000 * seconds / summary.frames, 3)
+    def per_frame(seconds):
+        return round(1000 * seconds / summary.frames, 3)
     breakdown = {name: {'wall_ms': per_frame(t.seconds), 'cpu_ms': per_frame(t.cpu_seconds)}
                  for name, t in sorted(times.stages.items())}
     breakdown['setup']['note'] = 'once per job: opening the models'

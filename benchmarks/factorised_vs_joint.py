@@ -23,9 +23,8 @@ import os
 import os.path as osp
 import time
 
-from synthsign_runs import REPO, seed_summary, train_then_test
-
 from quickstart import LM_STEPS, prepare_data  # noqa: E402 (tools/ is on the path)
+from synthsign_runs import REPO, seed_summary, train_then_test
 
 TAG = 'factorised_vs_joint'
 

@@ -22,12 +22,12 @@ import os
 import tempfile
 import time
 
+import encoder
+import extract
 import torch
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
 
-import encoder
-import extract
 from unisign_fla.lm import build_small_lm, train_tokenizer
 from unisign_fla.registry import MODELS
 

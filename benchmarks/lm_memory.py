@@ -128,6 +128,7 @@ def per_rank(unit_list, world):
 
 def stage1_encoder_params(config):
     from mmengine.config import Config
+
     from unisign_fla.registry import MODELS
     encoder = MODELS.build(Config.fromfile(os.path.join(REPO, config)).model.encoder)
     return [p.numel() for p in encoder.parameters()], encoder
@@ -175,8 +176,10 @@ def measure_worker(lora_rank):
     from torch.distributed.fsdp import FullyShardedDataParallel as FSDP
 
     from unisign_fla.engine.sharded_training import (
-        ShardedLanguageModelFSDP, TrainableParamsOptimWrapperConstructor,
-        decoder_layer_wrap_policy)
+        ShardedLanguageModelFSDP,
+        TrainableParamsOptimWrapperConstructor,
+        decoder_layer_wrap_policy,
+    )
     dist.init_process_group('gloo')
     policy = partial(decoder_layer_wrap_policy, layer_names=('LlamaDecoderLayer', 'PoseEncoder'))
     model = ShardedLanguageModelFSDP(tiny_model(lora_rank), auto_wrap_policy=policy,

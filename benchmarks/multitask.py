@@ -25,9 +25,9 @@ import os
 import os.path as osp
 import time
 
+from quickstart import LM_STEPS, prepare_data  # noqa: E402 (tools/ is on the path)
 from synthsign_runs import REPO, train_then_test
 
-from quickstart import LM_STEPS, prepare_data  # noqa: E402 (tools/ is on the path)
 from unisign_fla.evaluation import word_error_rate
 from unisign_fla.lm import train_tokenizer
 

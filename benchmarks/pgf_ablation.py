@@ -41,10 +41,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 sys.path.insert(0, osp.join(REPO, 'tools'))
-from quickstart import (LM_STEPS, iters_options, prepare_data, run,  # noqa: E402
-                        saved_checkpoint)
-
 from mmengine.config import Config  # noqa: E402
+from quickstart import LM_STEPS, iters_options, prepare_data, run, saved_checkpoint  # noqa: E402
 
 from unisign_fla.engine import logged_scalars  # noqa: E402
 

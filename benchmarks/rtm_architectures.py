@@ -11,11 +11,11 @@ The detector's end-to-end output (``dets`` (1, K, 5) in input pixels, ``labels``
 top-K boxes without NMS; the backend runs NMS itself, so real end-to-end files and these agree.
 """
 import math
-from typing import List, Sequence
+from collections.abc import Sequence
 
 import torch
-from torch import nn
 import torch.nn.functional as F
+from torch import nn
 
 
 def conv_bn_act(in_ch: int, out_ch: int, kernel: int = 1, stride: int = 1, groups: int = 1):
@@ -99,7 +99,7 @@ class CSPNeXt(nn.Module):
             self.out_channels.append(out_ch)
         self.out_channels = self.out_channels[1:]
 
-    def forward(self, x) -> List[torch.Tensor]:
+    def forward(self, x) -> list[torch.Tensor]:
         x = self.stem(x)
         outs = []
         for stage in self.stages:
@@ -228,7 +228,7 @@ class RTMDetStandIn(nn.Module):
 
 
 def export_onnx(model: nn.Module, path: str, input_shape, input_name: str,
-                output_names: List[str], dynamic_batch: bool) -> str:
+                output_names: list[str], dynamic_batch: bool) -> str:
     """Export with random weights (eval mode); ``dynamic_batch`` gives axis 0 a symbolic size."""
     model.eval()
     axes = {input_name: {0: 'batch'}, **{n: {0: 'batch'} for n in output_names}}

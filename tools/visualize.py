@@ -18,9 +18,19 @@ from mmengine.config import DictAction
 from unisign_fla.formats.shard_index import ShardFormatError
 from unisign_fla.formats.shards import read_sample
 from unisign_fla.tasks import TASKS
-from unisign_fla.visualization import (choose_crops, clip_figure, clip_frames, clip_gates,
-                                       contact_sheet, gate_figure, render_overlay, select_clip,
-                                       sheet_rows, write_mp4, write_png)
+from unisign_fla.visualization import (
+    choose_crops,
+    clip_figure,
+    clip_frames,
+    clip_gates,
+    contact_sheet,
+    gate_figure,
+    render_overlay,
+    select_clip,
+    sheet_rows,
+    write_mp4,
+    write_png,
+)
 
 SUFFIXES = {'overlay': '.mp4', 'sheet': '.png', 'clip': '.png', 'gate': '.png'}
 
@@ -107,7 +117,7 @@ def _short(text: str, limit: int = 90) -> str:
 
 
 def _gate(args, sample, data) -> str:
-    from unisign_fla.apis import SignInferencer   # builds models: only this command needs it
+    from unisign_fla.apis import SignInferencer  # builds models: only this command needs it
     inferencer = SignInferencer(args.model, args.checkpoint, args.cfg_options)
     language = args.language or data['meta'].get('language') or 'en'
     prediction, gates = clip_gates(inferencer, sample, language, args.task)

@@ -9,8 +9,8 @@ another live writer's file from an orphan (``formats.names.is_orphan_temporary``
 """
 import os
 import socket
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 
 def temporary_path(path: str, keep_suffix: bool = False) -> str:

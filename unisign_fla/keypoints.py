@@ -5,7 +5,6 @@ Every other module (extraction backends, SynthSign, normalisation, the encoder) 
 through the names defined here, never through literal numbers.
 """
 from dataclasses import dataclass
-from typing import Dict, List, Optional, Tuple
 
 import numpy as np
 
@@ -48,7 +47,7 @@ INDEX = {name: i for i, name in enumerate(KEYPOINT_NAMES)}
 FINGERTIPS = (4, 8, 12, 16, 20)
 
 
-def _hand_edges() -> List[Tuple[int, int]]:
+def _hand_edges() -> list[tuple[int, int]]:
     edges = []
     for finger_root in (1, 5, 9, 13, 17):
         chain = [0] + list(range(finger_root, finger_root + 4))
@@ -57,12 +56,12 @@ def _hand_edges() -> List[Tuple[int, int]]:
 
 
 
-def _chain(names, closed: bool = False) -> List[Tuple[int, int]]:
+def _chain(names, closed: bool = False) -> list[tuple[int, int]]:
     idx = [INDEX[n] for n in names]
     return list(zip(idx, idx[1:] + idx[:1] if closed else idx[1:]))
 
 
-def _wholebody_edges() -> Tuple[Tuple[int, int], ...]:
+def _wholebody_edges() -> tuple[tuple[int, int], ...]:
     """COCO-WholeBody skeleton in 133-point indices: what a pose overlay draws."""
     body = [('left_ankle', 'left_knee'), ('left_knee', 'left_hip'), ('right_ankle', 'right_knee'),
             ('right_knee', 'right_hip'), ('left_hip', 'right_hip'), ('left_shoulder', 'left_hip'),
@@ -100,10 +99,10 @@ class Part:
     expressed relative to (``None`` for the body, which is normalised by the body box).
     """
     name: str
-    indices: Tuple[int, ...]
-    edges: Tuple[Tuple[int, int], ...]
-    context: Optional[int]
-    root: Optional[int] = None
+    indices: tuple[int, ...]
+    edges: tuple[tuple[int, int], ...]
+    context: int | None
+    root: int | None = None
 
     @property
     def num_joints(self) -> int:
@@ -123,7 +122,7 @@ _body_indices = tuple(INDEX[n] for n in ['nose', 'left_ear', 'right_ear', 'left_
 # Face: every other jaw point (9), the inner lips (8), then the nose tip last (Uni-Sign order).
 _face_indices = (tuple(range(23, 40, 2)) + tuple(range(83, 91)) + (INDEX['face_nose_3'],))
 
-UNISIGN_PARTS: Dict[str, Part] = {
+UNISIGN_PARTS: dict[str, Part] = {
     'body': Part('body', _body_indices,
                  edges=((0, 1), (0, 2), (0, 3), (0, 4), (3, 4), (3, 5), (5, 7), (4, 6), (6, 8)),
                  context=None),

@@ -6,10 +6,9 @@ import numpy as np
 import pytest
 import torch
 
-from tests.datasets.test_unisign_hand_crops import load_case
 from tests.conftest import shared_data_dir
-from unisign_fla.datasets import (DecodeClipFrames, PackSignInputs, UniSignHandCrops,
-                                  sign_collate)
+from tests.datasets.test_unisign_hand_crops import load_case
+from unisign_fla.datasets import DecodeClipFrames, PackSignInputs, UniSignHandCrops, sign_collate
 from unisign_fla.extraction.video_reader import VideoReadError
 
 

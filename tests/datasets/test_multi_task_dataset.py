@@ -4,8 +4,8 @@ import collections
 import pytest
 from mmengine.registry import init_default_scope
 
-from unisign_fla.datasets import LengthGroupedSampler, MultiTaskDataset
 from tests.conftest import write_shard_set
+from unisign_fla.datasets import LengthGroupedSampler, MultiTaskDataset
 
 PIPELINE = [dict(type='LoadShardSample'), dict(type='NormalizeKeypoints'),
             dict(type='SampleFrames', max_frames=16, random=False), dict(type='PackSignInputs')]

@@ -3,8 +3,14 @@ import pytest
 import torch
 from mmengine.registry import init_default_scope
 
-from unisign_fla.datasets import (NormalizeKeypoints, PackSignInputs, SampleFrames,
-                                  ScoreAwareCropSampling, SignShardDataset, sign_collate)
+from unisign_fla.datasets import (
+    NormalizeKeypoints,
+    PackSignInputs,
+    SampleFrames,
+    ScoreAwareCropSampling,
+    SignShardDataset,
+    sign_collate,
+)
 from unisign_fla.datasets.score_aware_sampling import joints_in_boxes
 from unisign_fla.formats.shards import read_sample
 from unisign_fla.keypoints import FINGERTIPS, HANDS, UNISIGN_PARTS

@@ -3,8 +3,14 @@ import pytest
 import torch
 from mmengine.registry import init_default_scope
 
-from unisign_fla.datasets import (LoadShardSample, NormalizeKeypoints, PackSignInputs,
-                                  SampleFrames, SignShardDataset, sign_collate)
+from unisign_fla.datasets import (
+    LoadShardSample,
+    NormalizeKeypoints,
+    PackSignInputs,
+    SampleFrames,
+    SignShardDataset,
+    sign_collate,
+)
 
 RECORDS = [dict(id=f'clip{i}', language='en', text=f'sentence {i}', gloss=['A', f'G{i}'],
                 signer='s1') for i in range(5)]

@@ -8,9 +8,14 @@ import pytest
 from safetensors.numpy import load_file
 
 from tests.conftest import shared_data_dir
-from unisign_fla.datasets.unisign_hand_crops import (IMAGENET_MEAN, IMAGENET_STD,
-                                                     UniSignHandCrops, cut_crop,
-                                                     sample_hand_frames, unisign_hand_crops)
+from unisign_fla.datasets.unisign_hand_crops import (
+    IMAGENET_MEAN,
+    IMAGENET_STD,
+    UniSignHandCrops,
+    cut_crop,
+    sample_hand_frames,
+    unisign_hand_crops,
+)
 from unisign_fla.formats.safe_pickle import load_restricted_pickle
 
 # The numpy seeds the reference draws used (found by trying small seeds; the draw order is

@@ -8,13 +8,12 @@ import numpy as np
 import pytest
 from safetensors.numpy import load_file
 
+from tests.models.encoders.unisign_checkpoint import reference_dir
 from unisign_fla.datasets.transforms import NormalizeKeypoints
 from unisign_fla.datasets.unisign_squashed_normalization import normalize_unisign_squashed
 from unisign_fla.extraction.backends import PrecomputedBackend
 from unisign_fla.extraction.backends.base import ClipContext
 from unisign_fla.keypoints import PART_ORDER, UNISIGN_PARTS
-
-from tests.models.encoders.unisign_checkpoint import reference_dir
 
 CASES = ('zh_single', 'en_long', 'zh_no_hands')
 GOLDEN_PARTS = ('body', 'left', 'right', 'face_all')   # Uni-Sign's names, in PART_ORDER

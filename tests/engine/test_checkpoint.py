@@ -12,7 +12,7 @@ from mmengine.runner import Runner
 from mmengine.runner.checkpoint import _load_checkpoint
 from torch import nn
 
-from unisign_fla.engine import use_safe_checkpoint_loading, load_checkpoint_state_dict
+from unisign_fla.engine import load_checkpoint_state_dict, use_safe_checkpoint_loading
 from unisign_fla.engine.checkpoint import load_checkpoint
 from unisign_fla.formats.safe_pickle import UnsafePickleError
 

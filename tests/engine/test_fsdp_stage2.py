@@ -21,12 +21,13 @@ from mmengine.config import Config
 from torch import nn
 
 from tests.models.heads.lm_families import save_family
-from tests.tools.conftest import (REPO, data_options, load_tool, schedule_options,  # noqa: F401
-                                  tiny_synthsign)
+from tests.tools.conftest import REPO, data_options, load_tool, schedule_options, tiny_synthsign  # noqa: F401
 from unisign_fla.engine import load_run_config, logged_scalars
 from unisign_fla.engine.checkpoint import load_checkpoint, load_checkpoint_state_dict
-from unisign_fla.engine.sharded_training import (TrainableParamsOptimWrapperConstructor,
-                                                 prepare_strategy_config)
+from unisign_fla.engine.sharded_training import (
+    TrainableParamsOptimWrapperConstructor,
+    prepare_strategy_config,
+)
 from unisign_fla.registry import MODELS
 
 STAGE1 = os.path.join(REPO, 'configs/synthsign/fla_stage1_synthsign.py')

@@ -2,10 +2,8 @@
 import torch
 from mmengine.runner import Runner
 
+from tests.engine.scale_model import ScaleModel
 from unisign_fla.engine import use_safe_checkpoint_loading
-
-from .scale_model import ScaleModel
-
 
 # Items loaded, in order (mmengine deep-copies the dataset config, so not an attribute).
 LOADED = []

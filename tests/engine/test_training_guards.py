@@ -5,10 +5,9 @@ import pytest
 import torch
 from mmengine.runner import Runner
 
+from tests.engine.scale_model import ScaleModel
 from unisign_fla.engine import NonFiniteTrainingError, use_safe_checkpoint_loading
 from unisign_fla.engine.checkpoint import load_checkpoint
-
-from .scale_model import ScaleModel
 
 
 class _Data:

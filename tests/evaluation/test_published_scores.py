@@ -10,11 +10,10 @@ import re
 
 import pytest
 
+from tests.conftest import shared_data_dir
 from unisign_fla.evaluation import score
 from unisign_fla.evaluation.cli import main as score_files
 from unisign_fla.formats.label_files import load_label_file
-
-from ..conftest import shared_data_dir
 
 
 def _released(path, field):

@@ -11,8 +11,7 @@ import pytest
 from unisign_fla.extraction.backends import PoseEstimationError, PrecomputedBackend
 from unisign_fla.extraction.backends.base import ClipContext
 from unisign_fla.extraction.hand_crops import cut_crop
-from unisign_fla.extraction.job import (ExtractionConfig, ExtractionJob, plan_shards,
-                                        resolve_worker)
+from unisign_fla.extraction.job import ExtractionConfig, ExtractionJob, plan_shards, resolve_worker
 from unisign_fla.extraction.video_reader import read_clip
 from unisign_fla.formats.shard_index import load_split_index
 from unisign_fla.formats.shards import read_sample, validate_shard

@@ -1,7 +1,6 @@
 import numpy as np
 
-from unisign_fla.extraction.hand_crops import (HAND_INDICES, cut_crop, extract_hand_crops,
-                                                 hand_boxes)
+from unisign_fla.extraction.hand_crops import HAND_INDICES, cut_crop, extract_hand_crops, hand_boxes
 from unisign_fla.keypoints import LEFT_HAND, RIGHT_HAND
 
 

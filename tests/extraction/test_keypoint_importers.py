@@ -8,8 +8,10 @@ import pytest
 
 from unisign_fla.extraction.backends import PoseEstimationError, PrecomputedBackend
 from unisign_fla.extraction.backends.base import ClipContext
-from unisign_fla.extraction.backends.holistic_to_wholebody import (MESH_TO_FACE68,
-                                                                   holistic_to_wholebody)
+from unisign_fla.extraction.backends.holistic_to_wholebody import (
+    MESH_TO_FACE68,
+    holistic_to_wholebody,
+)
 from unisign_fla.extraction.job import ExtractionConfig, ExtractionJob
 from unisign_fla.formats.shard_index import load_split_index
 from unisign_fla.formats.shards import read_sample

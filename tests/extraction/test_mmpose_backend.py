@@ -67,6 +67,7 @@ def frames_and_context(num_frames=5, height=96, width=128):
 
 def test_batched_clip_matches_mmpose_inference_topdown(random_rtmpose):
     from mmpose.apis import inference_topdown
+
     from unisign_fla.extraction.backends import MMPoseBackend
     config, checkpoint = random_rtmpose
     backend = MMPoseBackend(config, checkpoint, batch_size=2)

@@ -10,6 +10,7 @@ import sys
 
 import numpy as np
 import pytest
+
 pytest.importorskip('onnxruntime')
 pytest.importorskip('onnx')
 
@@ -17,7 +18,10 @@ from unisign_fla.extraction.backends import PoseEstimationError, RTMPoseBackend 
 from unisign_fla.extraction.backends.base import ClipContext  # noqa: E402
 from unisign_fla.extraction.backends.person_detector import non_max_suppression  # noqa: E402
 from unisign_fla.extraction.backends.signer_track import (  # noqa: E402
-    interpolate_boxes, keyframe_rows, pick_signer)
+    interpolate_boxes,
+    keyframe_rows,
+    pick_signer,
+)
 from unisign_fla.extraction.job import ExtractionConfig, ExtractionJob  # noqa: E402
 from unisign_fla.formats.shard_index import load_split_index  # noqa: E402
 from unisign_fla.formats.shards import read_sample  # noqa: E402

@@ -14,6 +14,7 @@ import torch
 
 from unisign_fla.formats.load_limits import UnsafePickleError
 
+
 def assert_refused(load, path, match: str, **options) -> None:
     """``load(path, **options)`` raises the project's error, naming ``path`` and then
     ``match``, without hanging (the attacks took 10 s to minutes before; the within-a-second

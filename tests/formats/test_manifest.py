@@ -3,8 +3,7 @@ import re
 
 import pytest
 
-from unisign_fla.formats.manifest import (ManifestError, read_manifest, target_of,
-                                          write_manifest)
+from unisign_fla.formats.manifest import ManifestError, read_manifest, target_of, write_manifest
 
 GOOD = dict(id='clip_1', dataset='synthsign', split='train', video='videos/clip_1.mp4',
             language='en', text='I eat an apple.', gloss=['I', 'APPLE', 'EAT'])

@@ -14,8 +14,14 @@ from crafted_pickles import assert_refused, frombuffer, huge_shape, shared_buffe
 from numpy._core.multiarray import _reconstruct
 
 from tests.conftest import shared_data_dir
-from unisign_fla.formats.load_limits import (GZIP_RATIO, MAX_BYTES_VARIABLE, MIN_GZIP_BYTES,
-                                             PICKLE_FACTOR, gzip_limit, load_limit)
+from unisign_fla.formats.load_limits import (
+    GZIP_RATIO,
+    MAX_BYTES_VARIABLE,
+    MIN_GZIP_BYTES,
+    PICKLE_FACTOR,
+    gzip_limit,
+    load_limit,
+)
 from unisign_fla.formats.safe_pickle import UnsafePickleError, load_restricted_pickle
 
 

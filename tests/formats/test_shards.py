@@ -10,10 +10,13 @@ import numpy as np
 import pytest
 from webdataset import TarWriter
 
-from unisign_fla.formats.shard_index import (ShardFormatError, load_split_index,
-                                             tar_member_offsets, write_split_index)
-from unisign_fla.formats.shards import (ShardWriter, main, pose_problem, read_sample,
-                                        validate_shard)
+from unisign_fla.formats.shard_index import (
+    ShardFormatError,
+    load_split_index,
+    tar_member_offsets,
+    write_split_index,
+)
+from unisign_fla.formats.shards import ShardWriter, main, pose_problem, read_sample, validate_shard
 
 
 def _sample(sample_id, rng, frames=9, crop_size=16, left_rows=(0, 2, 4)):

@@ -8,8 +8,14 @@ import zipfile
 import numpy as np
 import pytest
 import torch
-from crafted_pickles import (Storage, Tensor, assert_refused, checkpoint_pickle, huge_shape,
-                             write_checkpoint)
+from crafted_pickles import (
+    Storage,
+    Tensor,
+    assert_refused,
+    checkpoint_pickle,
+    huge_shape,
+    write_checkpoint,
+)
 from torch import nn
 
 from tests.conftest import shared_data_dir

@@ -93,6 +93,7 @@ def test_mt5_base_layout_tokenises_as_sentencepiece_does():
     T5Tokenizer(legacy=False), whose ids for plain text are sentencepiece's own plus EOS; the
     tokenizer load_tokenizer builds from the same folder must give exactly those."""
     import sentencepiece
+
     from tests.conftest import shared_data_dir
     folder = f'{shared_data_dir()}/unisign_reference/mt5-tiny'
     processor = sentencepiece.SentencePieceProcessor(model_file=f'{folder}/spiece.model')
@@ -106,6 +107,7 @@ def test_mt5_base_layout_tokenises_as_sentencepiece_does():
 
 def test_sentencepiece_folder_without_its_protobuf_names_the_fix(tmp_path, monkeypatch):
     import sys
+
     from tests.models.heads.lm_families import save_family
     folder = save_family('mt5', tmp_path / 'mt5')
     monkeypatch.setitem(sys.modules, 'sentencepiece.sentencepiece_model_pb2', None)

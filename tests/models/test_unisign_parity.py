@@ -10,11 +10,14 @@ import pytest
 import torch
 from mmengine.config import Config
 
-from tests.models.encoders.unisign_checkpoint import (CASES, converted_checkpoint,
-                                                      reference_case, reference_dir)
+from tests.models.encoders.unisign_checkpoint import (
+    CASES,
+    converted_checkpoint,
+    reference_case,
+    reference_dir,
+)
 from unisign_fla.engine.checkpoint import load_model_weights
-from unisign_fla.models.heads.text_sequences import (encode_targets, pad_ids,
-                                                     teacher_forcing_inputs)
+from unisign_fla.models.heads.text_sequences import encode_targets, pad_ids, teacher_forcing_inputs
 from unisign_fla.registry import MODELS
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))

@@ -1,7 +1,13 @@
 import pytest
 
-from unisign_fla.synthsign.morphology import (be_present, indefinite_article, past, plural,
-                                              present_participle, third_person)
+from unisign_fla.synthsign.morphology import (
+    be_present,
+    indefinite_article,
+    past,
+    plural,
+    present_participle,
+    third_person,
+)
 
 
 @pytest.mark.parametrize('noun, forms, expected', [

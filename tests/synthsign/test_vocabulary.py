@@ -1,7 +1,11 @@
 import itertools
 
-from unisign_fla.synthsign.vocabulary import (MIN_MANUAL_DISTANCE, MINIMAL_PAIRS,
-                                              build_vocabulary, manual_distance)
+from unisign_fla.synthsign.vocabulary import (
+    MIN_MANUAL_DISTANCE,
+    MINIMAL_PAIRS,
+    build_vocabulary,
+    manual_distance,
+)
 
 
 def test_vocabulary_is_large_unique_and_deterministic():

@@ -6,12 +6,11 @@ import numpy as np
 import pytest
 import torch
 
+from tests.tools.conftest import data_options, schedule_options
+from tests.tools.test_train_and_test import STAGE1, train_tool
 from unisign_fla.engine import TooManyBadSamplesError
 from unisign_fla.engine.checkpoint import load_checkpoint
 from unisign_fla.formats.shard_index import load_split_index
-
-from .conftest import data_options, schedule_options
-from .test_train_and_test import STAGE1, train_tool
 
 
 def _damaged_copy(tiny_synthsign, tmp_path):

@@ -3,10 +3,9 @@ import pytest
 import torch
 
 from tests.models.encoders.unisign_checkpoint import converted_checkpoint, unisign_state_dict
+from tests.tools.conftest import load_tool
 from unisign_fla.engine.checkpoint import load_checkpoint
 from unisign_fla.models.unisign_conversion import convert_unisign_state_dict, target_key
-
-from .conftest import load_tool
 
 
 def unisign_keys(shared=None, **extra):

@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from .conftest import REPO, data_options, load_tool, schedule_options
+from tests.tools.conftest import REPO, data_options, load_tool, schedule_options
 
 PGF_STAGE1 = os.path.join(REPO, 'configs/synthsign/pgf_stage1_synthsign.py')
 

@@ -3,7 +3,7 @@ import os
 import subprocess
 import sys
 
-from .conftest import REPO, data_options, read_losses, schedule_options
+from tests.tools.conftest import REPO, data_options, read_losses, schedule_options
 
 STAGE1 = os.path.join(REPO, 'configs/synthsign/fla_stage1_synthsign.py')
 

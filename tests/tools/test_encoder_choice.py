@@ -4,7 +4,7 @@ import json
 import os
 import sys
 
-from .conftest import REPO, data_options, load_tool, schedule_options
+from tests.tools.conftest import REPO, data_options, load_tool, schedule_options
 
 sys.path.insert(0, os.path.join(REPO, 'benchmarks'))
 import encoder_choice  # noqa: E402

@@ -8,8 +8,8 @@ import time
 
 import pytest
 
-from .test_train_and_test import _stage1_args, train_tool
-from .conftest import REPO, read_losses
+from tests.tools.conftest import REPO, read_losses
+from tests.tools.test_train_and_test import _stage1_args, train_tool
 
 MAX_ITERS = 8
 RANDOM_PARTS = ['model.encoder.dropout=0.2', 'model.head.dropout=0.2',   # augmentation is on

@@ -11,11 +11,10 @@ import torch
 from mmengine.config import DictAction
 
 from tests.models.heads.lm_families import save_family
+from tests.tools.conftest import REPO, data_options, load_tool, schedule_options
 from unisign_fla.apis import SignInferencer
 from unisign_fla.engine.checkpoint import load_checkpoint_state_dict
 from unisign_fla.formats.shard_index import load_split_index
-
-from .conftest import REPO, data_options, load_tool, schedule_options
 
 STAGE1 = os.path.join(REPO, 'configs/synthsign/fla_stage1_synthsign.py')
 STAGE2 = os.path.join(REPO, 'configs/synthsign/fla_stage2_synthsign.py')

@@ -9,7 +9,7 @@ import sys
 import pytest
 import torch
 
-from .conftest import REPO
+from tests.tools.conftest import REPO
 
 SCRIPT = os.path.join(REPO, 'benchmarks', 'gpu_check.py')
 

@@ -6,7 +6,7 @@ import os
 import pytest
 
 from tests.models.heads.lm_families import save_family
-from .conftest import REPO, data_options, load_tool, schedule_options
+from tests.tools.conftest import REPO, data_options, load_tool, schedule_options
 
 STAGE1 = os.path.join(REPO, 'configs/synthsign/fla_stage1_synthsign.py')
 GENERATION = ['model.generation.max_new_tokens=6', 'model.generation.num_beams=2']

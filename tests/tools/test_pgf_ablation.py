@@ -7,7 +7,7 @@ import sys
 import pytest
 from mmengine.config import Config, DictAction
 
-from .conftest import REPO
+from tests.tools.conftest import REPO
 
 sys.path.insert(0, os.path.join(REPO, 'benchmarks'))
 import pgf_ablation  # noqa: E402

@@ -3,9 +3,8 @@ import os
 
 import pytest
 
+from tests.tools.conftest import REPO, data_options, load_tool, schedule_options
 from unisign_fla.engine import logged_scalars
-
-from .conftest import REPO, data_options, load_tool, schedule_options
 
 train_tool, test_tool = load_tool('train'), load_tool('test')
 

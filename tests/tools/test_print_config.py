@@ -3,7 +3,7 @@ import os
 
 import pytest
 
-from .conftest import REPO, load_tool
+from tests.tools.conftest import REPO, load_tool
 
 print_config = load_tool('print_config')
 STAGE1 = os.path.join(REPO, 'configs/synthsign/fla_stage1_synthsign.py')

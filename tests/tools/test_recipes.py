@@ -13,10 +13,9 @@ from mmengine.config import Config
 
 from tests.conftest import write_shard_set, write_video
 from tests.models.heads.lm_families import TINY, save_family
+from tests.tools.conftest import REPO, load_tool, read_losses
 from unisign_fla.engine import logged_scalars
 from unisign_fla.lm import build_small_lm, train_tokenizer
-
-from .conftest import REPO, load_tool, read_losses
 
 RECIPES = sorted(p for p in glob.glob(os.path.join(REPO, 'configs', '**', '*.py'),
                                       recursive=True) if '_base_' not in p)

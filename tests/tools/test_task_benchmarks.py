@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-from .conftest import REPO
+from tests.tools.conftest import REPO
 
 sys.path.insert(0, os.path.join(REPO, 'benchmarks'))
 import multitask  # noqa: E402

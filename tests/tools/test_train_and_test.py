@@ -5,9 +5,8 @@ import os
 
 import pytest
 
+from tests.tools.conftest import REPO, data_options, load_tool, read_losses, schedule_options
 from unisign_fla.evaluation import corpus_bleu
-
-from .conftest import REPO, data_options, load_tool, read_losses, schedule_options
 
 train_tool, test_tool = load_tool('train'), load_tool('test')
 

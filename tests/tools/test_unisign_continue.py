@@ -17,15 +17,17 @@ import pytest
 import torch
 from mmengine.config import Config
 
-from tests.models.encoders.unisign_checkpoint import (converted_checkpoint, reference_case,
-                                                      reference_dir)
+from tests.models.encoders.unisign_checkpoint import (
+    converted_checkpoint,
+    reference_case,
+    reference_dir,
+)
 from tests.models.heads.lm_families import save_family
+from tests.tools.conftest import REPO, load_tool, read_losses
+from tests.tools.unisign_files import extract_reference_shards
 from unisign_fla.engine.checkpoint import load_checkpoint_state_dict
 from unisign_fla.models.lora_names import plain_name
 from unisign_fla.registry import MODELS
-
-from .conftest import REPO, load_tool, read_losses
-from .unisign_files import extract_reference_shards
 
 LORA_RECIPE = os.path.join(REPO, 'configs', 'unisign', 'unisign_pose_lora_slt_csl-daily.py')
 STAGE2_RECIPE = os.path.join(REPO, 'configs', 'fla_llm',

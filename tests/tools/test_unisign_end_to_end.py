@@ -10,12 +10,15 @@ import os
 import pytest
 import torch
 
-from tests.models.encoders.unisign_checkpoint import (CASES, converted_checkpoint, reference_dir,
-                                                      unisign_state_dict)
+from tests.models.encoders.unisign_checkpoint import (
+    CASES,
+    converted_checkpoint,
+    reference_dir,
+    unisign_state_dict,
+)
+from tests.tools.conftest import REPO, load_tool
+from tests.tools.unisign_files import extract_reference_shards
 from unisign_fla.models.unisign_conversion import RGB_PREFIXES
-
-from .conftest import REPO, load_tool
-from .unisign_files import extract_reference_shards
 
 
 # The RGB-pose run (13 s) is slow-marked: tests/models/test_unisign_parity.py checks that model

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from ..conftest import write_shard_set, write_video
-from .conftest import REPO, data_options, load_tool, schedule_options
+from tests.conftest import write_shard_set, write_video
+from tests.tools.conftest import REPO, data_options, load_tool, schedule_options
 
 visualize = load_tool('visualize')
 PGF_STAGE1 = os.path.join(REPO, 'configs/synthsign/pgf_stage1_synthsign.py')

@@ -7,8 +7,7 @@ import os
 import shutil
 
 from tests.models.encoders.unisign_checkpoint import CASES, reference_dir
-
-from .conftest import load_tool
+from tests.tools.conftest import load_tool
 
 
 def write_manifest(root) -> str:

@@ -4,12 +4,11 @@ import pytest
 import torch
 from PIL import Image
 
+from tests.conftest import write_shard_set
 from unisign_fla.formats.shard_index import load_split_index
 from unisign_fla.formats.shards import read_sample
 from unisign_fla.models.encoders.prior_guided_fusion import PriorGuidedFusion
 from unisign_fla.visualization import HandGates, choose_crops, clip_figure, gate_figure
-
-from ..conftest import write_shard_set
 
 
 def _is_a_picture(path, size):

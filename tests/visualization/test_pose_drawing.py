@@ -2,8 +2,13 @@
 import numpy as np
 
 from unisign_fla.keypoints import INDEX, LEFT_HAND, NUM_KEYPOINTS, RIGHT_HAND, WHOLEBODY_EDGES
-from unisign_fla.visualization.pose_drawing import (CROP_COLORS, draw_crop_box, draw_pose,
-                                                    mark_crops, score_color)
+from unisign_fla.visualization.pose_drawing import (
+    CROP_COLORS,
+    draw_crop_box,
+    draw_pose,
+    mark_crops,
+    score_color,
+)
 
 BACKGROUND = 40
 

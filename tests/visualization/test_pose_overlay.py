@@ -3,14 +3,18 @@ import cv2
 import numpy as np
 import pytest
 
+from tests.conftest import write_shard_set, write_video
 from unisign_fla.formats.shard_index import load_split_index
 from unisign_fla.formats.shards import read_sample
-from unisign_fla.visualization import (choose_crops, clip_frames, render_overlay, sheet_rows,
-                                       write_mp4)
+from unisign_fla.visualization import (
+    choose_crops,
+    clip_frames,
+    render_overlay,
+    sheet_rows,
+    write_mp4,
+)
 from unisign_fla.visualization.pose_drawing import CROP_COLORS
 from unisign_fla.visualization.pose_overlay import BLANK_GRAY
-
-from ..conftest import write_shard_set, write_video
 
 FRAMES = 12
 

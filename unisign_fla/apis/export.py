@@ -21,7 +21,6 @@ import os
 import os.path as osp
 import shutil
 import tempfile
-from typing import Optional, Tuple
 
 import torch
 from mmengine.config import Config
@@ -66,8 +65,8 @@ def _has_lora(head) -> bool:
     return hasattr(getattr(head, 'lm', None), 'peft_config')
 
 
-def export_model(config: str, checkpoint: str, out: str, cfg_options: Optional[dict] = None,
-                 keep_lora: bool = False, card: str = '', metrics: Optional[dict] = None) -> dict:
+def export_model(config: str, checkpoint: str, out: str, cfg_options: dict | None = None,
+                 keep_lora: bool = False, card: str = '', metrics: dict | None = None) -> dict:
     """Write the folder ``out`` (which must not exist); returns what was written. ``card``
     (free text) and ``metrics`` (a ``metrics.json`` of tools/test.py) go into the model card."""
     if osp.exists(out):
@@ -147,8 +146,8 @@ def metric_lines(metrics: dict) -> list:
     return ['## Test scores', '', *lines, ''] if lines else []
 
 
-def load_exported_model(folder: str, cfg_options: Optional[dict] = None
-                        ) -> Tuple[Config, torch.nn.Module]:
+def load_exported_model(folder: str, cfg_options: dict | None = None
+                        ) -> tuple[Config, torch.nn.Module]:
     """``(cfg, model)`` from an ``export_model`` folder; every weight outside the language model
     must be in ``model.safetensors`` (any missing or unexpected one is an error naming it)."""
     cfg = load_run_config(osp.join(folder, CONFIG), cfg_options or {})

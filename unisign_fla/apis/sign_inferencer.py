@@ -6,21 +6,18 @@ prediction ``tools/test.py`` gives it. Clips go through the model one at a time,
 every output independent of what else is being translated.
 """
 import copy
-from typing import Optional
 
 import numpy as np
 import torch
 from mmengine.dataset import Compose
 
+from unisign_fla.apis.export import build_model, load_exported_model
 from unisign_fla.datasets.collate import sign_collate
 from unisign_fla.datasets.transforms import remap_crops
 from unisign_fla.engine import load_model_weights, load_run_config
 from unisign_fla.formats.shard_index import ShardSample
 from unisign_fla.keypoints import HANDS
 from unisign_fla.tasks import TASKS
-
-from .export import build_model, load_exported_model
-
 
 
 class SignInferencer:
@@ -33,8 +30,8 @@ class SignInferencer:
         device: where the model runs.
     """
 
-    def __init__(self, model: str, checkpoint: Optional[str] = None,
-                 cfg_options: Optional[dict] = None, generation: Optional[dict] = None,
+    def __init__(self, model: str, checkpoint: str | None = None,
+                 cfg_options: dict | None = None, generation: dict | None = None,
                  device: str = 'cpu'):
         if checkpoint is None:
             cfg, self.model = load_exported_model(model, cfg_options)
@@ -57,7 +54,7 @@ class SignInferencer:
         return self._predict(self._load(sample, language, task))
 
     def translate_windows(self, sample: ShardSample, language: str, task: str = 'slt',
-                          window: float = 8.0, stride: Optional[float] = None) -> list:
+                          window: float = 8.0, stride: float | None = None) -> list:
         """Long signing window by window: ``[(start_s, end_s, text)]`` for windows of ``window``
         seconds every ``stride`` seconds (default: ``window``); the last one ends with the clip."""
         if self.reads_video:

@@ -3,13 +3,13 @@ OpenASL's tab-separated ones, JSON lists) with errors that name file, line and c
 byte-order mark, CRLF line ends, blank lines and empty trailing cells are accepted."""
 import csv
 import json
-from typing import Iterator, Sequence, Tuple
+from collections.abc import Iterator, Sequence
 
-from .base import ConversionError
+from unisign_fla.converters.base import ConversionError
 
 
 def read_table(path: str, delimiter: str, required: Sequence[str], quoting: bool = True
-               ) -> Iterator[Tuple[str, dict]]:
+               ) -> Iterator[tuple[str, dict]]:
     """Yields ``('path:line', row)`` for every data row; the header must hold ``required``.
     ``quoting`` False reads ``"`` as an ordinary character (PHOENIX's corpus files)."""
     with open(path, encoding='utf-8-sig', newline='') as f:

@@ -6,8 +6,8 @@ GFSLT-VLP distribute); each ``Layout`` says how to recognise itself at ``--src``
 it, and the converter tries them in order, so the user never names the layout.
 """
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable, Dict, List
 
 SPLITS = ('train', 'dev', 'test')
 SPLIT_ALIASES = {'train': 'train', 'dev': 'dev', 'val': 'dev', 'valid': 'dev',
@@ -22,8 +22,8 @@ class ConversionError(ValueError):
 class Conversion:
     """Records per split (manifest records; ``id`` may still be unsafe, see clip_ids.py) and
     human-readable notes on every quirk handled."""
-    splits: Dict[str, List[dict]] = field(default_factory=lambda: {s: [] for s in SPLITS})
-    notes: List[str] = field(default_factory=list)
+    splits: dict[str, list[dict]] = field(default_factory=lambda: {s: [] for s in SPLITS})
+    notes: list[str] = field(default_factory=list)
 
     def add(self, split: str, record: dict) -> None:
         self.splits[split].append(record)
@@ -40,8 +40,8 @@ class DatasetConverter:
     """Subclasses set ``name`` and ``layouts`` and register in ``DATASET_CONVERTERS``;
     ``options`` lists the extra keyword arguments a layout's ``read`` accepts."""
     name: str = ''
-    layouts: List[Layout] = []
-    options: Dict[str, str] = {}
+    layouts: list[Layout] = []
+    options: dict[str, str] = {}
 
     def convert(self, src: str, **options) -> Conversion:
         if not os.path.exists(src):

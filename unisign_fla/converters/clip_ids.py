@@ -3,9 +3,8 @@ ids are ``<youtube id>-HH:MM:SS.mmm-HH:MM:SS.mmm``) are replaced, and the datase
 kept in ``original_id``."""
 import hashlib
 import re
-from typing import Dict, List
 
-from ..formats.names import is_safe_name
+from unisign_fla.formats.names import is_safe_name
 
 UNSAFE = re.compile(r'[^A-Za-z0-9_\-]+')
 
@@ -15,7 +14,7 @@ def safe_id(original: str) -> str:
     return cleaned or 'clip_' + hashlib.sha1(original.encode('utf-8')).hexdigest()[:10]
 
 
-def assign_safe_ids(splits: Dict[str, List[dict]]) -> int:
+def assign_safe_ids(splits: dict[str, list[dict]]) -> int:
     """Make every record's ``id`` safe and unique within its split (``original_id`` keeps an id
     that changed); returns how many ids changed. Records must have distinct ids already."""
     changed = 0

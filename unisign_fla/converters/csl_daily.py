@@ -14,12 +14,18 @@ Quirk: the official split file names ``S000005_P0004_T00``, a clip the label fil
 import os
 import re
 
-from ..formats.safe_pickle import UnsafePickleError, load_restricted_pickle
-from ..registry import DATASET_CONVERTERS
-from .base import Conversion, ConversionError, DatasetConverter, Layout, first_existing, \
-    split_name
-from .annotation_files import read_table
-from .label_file_layout import label_file_layout
+from unisign_fla.converters.annotation_files import read_table
+from unisign_fla.converters.base import (
+    Conversion,
+    ConversionError,
+    DatasetConverter,
+    Layout,
+    first_existing,
+    split_name,
+)
+from unisign_fla.converters.label_file_layout import label_file_layout
+from unisign_fla.formats.safe_pickle import UnsafePickleError, load_restricted_pickle
+from unisign_fla.registry import DATASET_CONVERTERS
 
 LABEL_FILES = ('sentence_label/csl2020ct_v2.pkl', 'csl2020ct_v2.pkl')
 SPLIT_FILES = ('sentence_label/split_1.txt', 'split_1.txt')

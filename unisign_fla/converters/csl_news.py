@@ -11,9 +11,15 @@ so dev and test never share a clip and the same file always gives the same split
 """
 import os
 
-from ..registry import DATASET_CONVERTERS
-from .annotation_files import read_json, read_table
-from .base import Conversion, ConversionError, DatasetConverter, Layout, annotation_file
+from unisign_fla.converters.annotation_files import read_json, read_table
+from unisign_fla.converters.base import (
+    Conversion,
+    ConversionError,
+    DatasetConverter,
+    Layout,
+    annotation_file,
+)
+from unisign_fla.registry import DATASET_CONVERTERS
 
 NAMES = ('CSL_News_Labels.json', 'CSL_News_Labels.csv')
 

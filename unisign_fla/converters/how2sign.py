@@ -19,10 +19,10 @@ import os
 
 import cv2
 
-from ..registry import DATASET_CONVERTERS
-from .base import Conversion, DatasetConverter, Layout
-from .label_file_layout import label_file_layout
-from .annotation_files import number, read_table
+from unisign_fla.converters.annotation_files import number, read_table
+from unisign_fla.converters.base import Conversion, DatasetConverter, Layout
+from unisign_fla.converters.label_file_layout import label_file_layout
+from unisign_fla.registry import DATASET_CONVERTERS
 
 COLUMNS = ('VIDEO_NAME', 'SENTENCE_NAME', 'START_REALIGNED', 'END_REALIGNED', 'SENTENCE')
 OWN_SPLITS = {'train': 'train', 'dev': 'val', 'test': 'test'}

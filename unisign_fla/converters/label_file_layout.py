@@ -5,16 +5,16 @@ with the restricted unpickler (built-in containers and strings only)."""
 import glob
 import os
 import re
-from typing import Callable, Dict
+from collections.abc import Callable
 
-from ..formats.label_files import LabelFileError, load_label_file
-from .base import SPLITS, Conversion, ConversionError, Layout
+from unisign_fla.converters.base import SPLITS, Conversion, ConversionError, Layout
+from unisign_fla.formats.label_files import LabelFileError, load_label_file
 
 # (clip name, label record, split, label file path) -> manifest record
 RecordBuilder = Callable[[str, dict, str, str], dict]
 
 
-def find_label_files(src: str) -> Dict[str, str]:
+def find_label_files(src: str) -> dict[str, str]:
     """split -> label file of the set at ``src``: a folder holding one set (``labels.<split>`` or
     ``labels-<N>.<split>``), or one file of a set, whose siblings of the same prefix complete it."""
     if os.path.isfile(src):

@@ -10,9 +10,15 @@ segment ``start_time``..``end_time`` in seconds.
 import os
 from urllib.parse import parse_qs, urlparse
 
-from ..registry import DATASET_CONVERTERS
-from .annotation_files import number, read_json
-from .base import Conversion, ConversionError, DatasetConverter, Layout, parse_subset
+from unisign_fla.converters.annotation_files import number, read_json
+from unisign_fla.converters.base import (
+    Conversion,
+    ConversionError,
+    DatasetConverter,
+    Layout,
+    parse_subset,
+)
+from unisign_fla.registry import DATASET_CONVERTERS
 
 SUBSETS = (100, 200, 500, 1000)
 SPLIT_FILES = {'train': 'MSASL_train.json', 'dev': 'MSASL_val.json', 'test': 'MSASL_test.json'}

@@ -12,10 +12,16 @@ inside shards, so the manifest ``id`` replaces them and ``original_id`` keeps th
 """
 import os
 
-from ..registry import DATASET_CONVERTERS
-from .base import Conversion, DatasetConverter, Layout, annotation_file, split_name
-from .label_file_layout import label_file_layout
-from .annotation_files import read_table
+from unisign_fla.converters.annotation_files import read_table
+from unisign_fla.converters.base import (
+    Conversion,
+    DatasetConverter,
+    Layout,
+    annotation_file,
+    split_name,
+)
+from unisign_fla.converters.label_file_layout import label_file_layout
+from unisign_fla.registry import DATASET_CONVERTERS
 
 TSV = 'openasl-v1.0.tsv'
 

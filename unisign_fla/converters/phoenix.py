@@ -18,10 +18,10 @@ multi-signer release does have them.
 """
 import os
 
-from ..registry import DATASET_CONVERTERS
-from .base import SPLITS, Conversion, DatasetConverter, Layout
-from .label_file_layout import label_file_layout
-from .annotation_files import read_table
+from unisign_fla.converters.annotation_files import read_table
+from unisign_fla.converters.base import SPLITS, Conversion, DatasetConverter, Layout
+from unisign_fla.converters.label_file_layout import label_file_layout
+from unisign_fla.registry import DATASET_CONVERTERS
 
 FRAMES = 'features/fullFrame-210x260px'
 T_CORPUS = 'annotations/manual/PHOENIX-2014-T.{split}.corpus.csv'

@@ -1,22 +1,21 @@
 """``convert_dataset``: run a converter, make ids safe, link keypoint files, write and validate
 ``{train,dev,test}.jsonl``. What ``data_prep/convert.py`` does, as a function for scripts."""
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional
 
-from ..formats.manifest import validate_record, write_manifest
-from ..formats.names import UnsafeNameError, check_name, output_path
-from ..registry import DATASET_CONVERTERS
-from .base import Conversion, ConversionError
-from .clip_ids import assign_safe_ids
-from .pose_links import link_keypoints
+from unisign_fla.converters.base import Conversion, ConversionError
+from unisign_fla.converters.clip_ids import assign_safe_ids
+from unisign_fla.converters.pose_links import link_keypoints
+from unisign_fla.formats.manifest import validate_record, write_manifest
+from unisign_fla.formats.names import UnsafeNameError, check_name, output_path
+from unisign_fla.registry import DATASET_CONVERTERS
 
 
 @dataclass
 class ConversionSummary:
-    counts: Dict[str, int]
-    notes: List[str]
-    manifests: Dict[str, str]
-    without_keypoints: List[str] = field(default_factory=list)
+    counts: dict[str, int]
+    notes: list[str]
+    manifests: dict[str, str]
+    without_keypoints: list[str] = field(default_factory=list)
 
 
 def _drop_duplicates(conversion: Conversion) -> None:
@@ -32,7 +31,7 @@ def _drop_duplicates(conversion: Conversion) -> None:
         conversion.splits[split] = kept
 
 
-def convert_dataset(name: str, src: str, out: str, poses: Optional[str] = None,
+def convert_dataset(name: str, src: str, out: str, poses: str | None = None,
                     **options) -> ConversionSummary:
     if name not in DATASET_CONVERTERS.module_dict:
         DATASET_CONVERTERS.import_from_location()

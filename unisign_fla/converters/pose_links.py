@@ -10,14 +10,13 @@ folders (PHOENIX ships ``<split>/<name>.pose``), the file under a folder named l
 split wins.
 """
 import os
-from typing import Dict, List
 
-from ..extraction.backends.precomputed import KEYPOINT_IMPORTERS
+from unisign_fla.extraction.backends.precomputed import KEYPOINT_IMPORTERS
 
 
-def index_keypoint_files(poses_dir: str) -> Dict[str, List[str]]:
+def index_keypoint_files(poses_dir: str) -> dict[str, list[str]]:
     """stem -> absolute paths of keypoint files under ``poses_dir``."""
-    index: Dict[str, List[str]] = {}
+    index: dict[str, list[str]] = {}
     for folder, _, files in os.walk(poses_dir):
         for name in sorted(files):
             stem, suffix = os.path.splitext(name)
@@ -30,7 +29,7 @@ def _clip_stem(record: dict) -> str:
     return os.path.splitext(os.path.basename(record['video'].rstrip('/')))[0]
 
 
-def link_keypoints(splits: Dict[str, List[dict]], poses_dir: str) -> List[str]:
+def link_keypoints(splits: dict[str, list[dict]], poses_dir: str) -> list[str]:
     """Set ``keypoints`` (an absolute path) on every clip with a file; returns the ids of the
     clips without one."""
     if not os.path.isdir(poses_dir):

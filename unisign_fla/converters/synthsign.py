@@ -3,9 +3,15 @@ manifests (``manifests/{train,dev,test}.jsonl``), so converting means reading th
 path for both. ``--src`` is the folder that generator wrote."""
 import os
 
-from ..formats.manifest import ManifestError, read_manifest
-from ..registry import DATASET_CONVERTERS
-from .base import SPLITS, Conversion, ConversionError, DatasetConverter, Layout
+from unisign_fla.converters.base import (
+    SPLITS,
+    Conversion,
+    ConversionError,
+    DatasetConverter,
+    Layout,
+)
+from unisign_fla.formats.manifest import ManifestError, read_manifest
+from unisign_fla.registry import DATASET_CONVERTERS
 
 
 def _manifest(src: str, split: str) -> str:

@@ -15,11 +15,18 @@ from its nslt file; both are reported. The v0.3 JSON decides what is converted.
 """
 import os
 
-from ..registry import DATASET_CONVERTERS
-from .annotation_files import read_json
-from .base import Conversion, ConversionError, DatasetConverter, Layout, annotation_file, \
-    parse_subset, split_name
-from .label_file_layout import label_file_layout
+from unisign_fla.converters.annotation_files import read_json
+from unisign_fla.converters.base import (
+    Conversion,
+    ConversionError,
+    DatasetConverter,
+    Layout,
+    annotation_file,
+    parse_subset,
+    split_name,
+)
+from unisign_fla.converters.label_file_layout import label_file_layout
+from unisign_fla.registry import DATASET_CONVERTERS
 
 SUBSETS = (100, 300, 1000, 2000)
 JSON_NAME = 'WLASL_v0.3.json'

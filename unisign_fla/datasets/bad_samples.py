@@ -9,7 +9,6 @@ must not end the run); the replaced clip's id and the reason travel with the rep
 logs each one and stops the run when more than a set share of the data is bad. Evaluation uses ``fail``: a test set scored
 without some of its clips is not comparable with published results.
 """
-from typing import Optional
 
 from unisign_fla.formats.shard_index import ShardFormatError
 
@@ -21,7 +20,7 @@ DATA_ERRORS = (ShardFormatError, FileNotFoundError)
 MAX_REPLACEMENTS = 16
 
 
-def resolve_policy(policy: Optional[str], test_mode: bool) -> str:
+def resolve_policy(policy: str | None, test_mode: bool) -> str:
     """``policy`` checked; ``None`` means ``fail`` for evaluation sets and ``skip`` for training."""
     if policy is None:
         return 'fail' if test_mode else 'skip'

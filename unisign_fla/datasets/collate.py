@@ -1,5 +1,4 @@
 """Batching of variable-length clips: pad in time, keep a validity mask, flatten hand crops."""
-from typing import List
 
 import torch
 
@@ -7,9 +6,8 @@ from unisign_fla.keypoints import HANDS
 from unisign_fla.registry import FUNCTIONS
 
 
-
 @FUNCTIONS.register_module()
-def sign_collate(batch: List[dict]) -> dict:
+def sign_collate(batch: list[dict]) -> dict:
     """Collate packed samples into ``{'inputs': ..., 'data_samples': [...]}``.
 
     ``inputs['keypoints']`` is (B, T_max, J, 3) zero-padded and ``inputs['mask']`` (B, T_max) is
@@ -59,7 +57,7 @@ def sign_collate(batch: List[dict]) -> dict:
     return collated
 
 
-def _unisign_rgb(samples: List[dict]) -> dict:
+def _unisign_rgb(samples: list[dict]) -> dict:
     """Per-sample ``unisign_hand_crops`` dicts -> the batch's, with each crop's batch row."""
     out = {}
     for hand in ('left', 'right'):
@@ -71,7 +69,7 @@ def _unisign_rgb(samples: List[dict]) -> dict:
     return out
 
 
-def _cat(tensors: List[torch.Tensor]) -> torch.Tensor:
+def _cat(tensors: list[torch.Tensor]) -> torch.Tensor:
     """Concatenate along dim 0, skipping empty pieces: a hand without crops may come with a
     placeholder shape (e.g. (0, 0, 0, 3) when the crop size is unknown) that ``torch.cat``
     rejects. If every piece is empty, the first one is the (empty) result."""

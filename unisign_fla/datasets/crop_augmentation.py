@@ -15,7 +15,6 @@ import numpy as np
 from unisign_fla.keypoints import HANDS
 from unisign_fla.registry import TRANSFORMS
 
-
 # ITU-R BT.601 luma weights, for the grey image that contrast and saturation blend towards.
 LUMA = np.array([0.299, 0.587, 0.114], dtype=np.float32)
 

@@ -22,14 +22,13 @@ seeds the clip's random augmentations (see ``sample_randomness.py``), so they to
 a resumed run, with any number of workers.
 """
 import itertools
-from typing import Iterator, List
+from collections.abc import Iterator
 
 import torch
 from mmengine.dataset import DefaultSampler
 
+from unisign_fla.datasets.sample_randomness import SampleDraw
 from unisign_fla.registry import DATA_SAMPLERS
-
-from .sample_randomness import SampleDraw
 
 
 @DATA_SAMPLERS.register_module()
@@ -80,7 +79,7 @@ class LengthGroupedSampler(DefaultSampler):
         for position, index in enumerate(self._epoch_indices(epoch)):
             yield SampleDraw(index, (self.seed, self.rank, epoch, position))
 
-    def _epoch_indices(self, epoch: int) -> List[int]:
+    def _epoch_indices(self, epoch: int) -> list[int]:
         generator = torch.Generator()
         generator.manual_seed(self.seed + epoch)
         indices = (self.draw(generator) if self.draw

@@ -12,14 +12,13 @@ which member ``j`` fills ``ratios[j] / sum(ratios)`` of ``epoch_size`` positions
 fresh permutations of its clips when it is drawn more often than it has clips. The draw happens
 in the sampler, in the main process, so it changes every epoch also with persistent workers.
 """
-from typing import List, Optional, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import torch
 
+from unisign_fla.datasets.sample_randomness import seeded_randomness
 from unisign_fla.registry import DATASETS
-
-from .sample_randomness import seeded_randomness
 
 
 @DATASETS.register_module()
@@ -34,8 +33,8 @@ class MultiTaskDataset:
         test_mode: passed to every member.
     """
 
-    def __init__(self, datasets: Sequence[dict], ratios: Optional[Sequence[float]] = None,
-                 epoch_size: Optional[int] = None, test_mode: bool = False):
+    def __init__(self, datasets: Sequence[dict], ratios: Sequence[float] | None = None,
+                 epoch_size: int | None = None, test_mode: bool = False):
         if not datasets:
             raise ValueError('MultiTaskDataset: no member data sets')
         self.members = [DATASETS.build(dict(cfg, test_mode=test_mode)) for cfg in datasets]
@@ -67,7 +66,7 @@ class MultiTaskDataset:
         member, clip = self._locate(idx)
         return self.members[member].get_data_info(clip)
 
-    def frame_counts(self) -> List[int]:
+    def frame_counts(self) -> list[int]:
         return [n for member in self.members for n in member.frame_counts()]
 
     def draw(self, generator: torch.Generator) -> torch.Tensor:

@@ -10,7 +10,7 @@ for the time of one clip: the same draw gets the same augmentation in any worker
 """
 import contextlib
 import random
-from typing import Iterator, Tuple
+from collections.abc import Iterator
 
 import numpy as np
 import torch
@@ -20,9 +20,9 @@ class SampleDraw(int):
     """A dataset index (usable wherever an ``int`` is) that also carries the seed key of this
     draw, for ``seeded_randomness``."""
 
-    seed_key: Tuple[int, ...]
+    seed_key: tuple[int, ...]
 
-    def __new__(cls, index: int, seed_key: Tuple[int, ...]):
+    def __new__(cls, index: int, seed_key: tuple[int, ...]):
         draw = super().__new__(cls, index)
         draw.seed_key = tuple(int(k) for k in seed_key)
         return draw

@@ -15,7 +15,6 @@ import numpy as np
 from unisign_fla.keypoints import FINGERTIPS, HAND_SCORE_THRESHOLD, HANDS, UNISIGN_PARTS
 from unisign_fla.registry import TRANSFORMS
 
-
 # Keeps every candidate drawable in training, even one whose fingertips all score 1.
 UNRELIABILITY_EPS = 1e-3
 

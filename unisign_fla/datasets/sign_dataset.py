@@ -4,19 +4,21 @@ The shard indices store each member's byte offset, so any sample is one seek awa
 samplers (shuffling, distributed splitting) work unchanged, and lengths are known without scanning.
 """
 import os.path as osp
-from typing import List, Optional
 
 from mmengine.dataset import BaseDataset
 from mmengine.logging import print_log
 
+from unisign_fla.datasets.bad_samples import (
+    DATA_ERRORS,
+    MAX_REPLACEMENTS,
+    resolve_policy,
+    skipped_record,
+)
+from unisign_fla.datasets.sample_randomness import seeded_randomness
 from unisign_fla.formats.manifest import target_of
 from unisign_fla.formats.shard_index import load_split_index
 from unisign_fla.registry import DATASETS
 from unisign_fla.tasks import TASKS
-
-from .bad_samples import DATA_ERRORS, MAX_REPLACEMENTS, resolve_policy, skipped_record
-from .sample_randomness import seeded_randomness
-
 
 
 @DATASETS.register_module()
@@ -33,7 +35,7 @@ class SignShardDataset(BaseDataset):
         **kwargs: ``pipeline``, ``test_mode``, ``indices`` ... as in mmengine's ``BaseDataset``.
     """
 
-    def __init__(self, ann_file: str, task: str = 'slt', bad_samples: Optional[str] = None,
+    def __init__(self, ann_file: str, task: str = 'slt', bad_samples: str | None = None,
                  **kwargs):
         if task not in TASKS:
             raise ValueError(f'task must be one of {TASKS}, got {task!r}')
@@ -62,7 +64,7 @@ class SignShardDataset(BaseDataset):
         raise ValueError(f'{self.ann_file}: {MAX_REPLACEMENTS} consecutive clips failed to load, '
                          f'the last: {skipped[-1]["id"]!r}: {skipped[-1]["reason"]}')
 
-    def load_data_list(self) -> List[dict]:
+    def load_data_list(self) -> list[dict]:
         if not osp.exists(self.ann_file):
             raise FileNotFoundError(
                 f'{self.ann_file}: shard index not found (expected the '
@@ -84,6 +86,6 @@ class SignShardDataset(BaseDataset):
             raise ValueError(f'{self.ann_file}: no clip has a target for task {self.task!r}')
         return data_list
 
-    def frame_counts(self) -> List[int]:
+    def frame_counts(self) -> list[int]:
         """Frames of every clip, in index order (for length-grouped batching)."""
         return [self.get_data_info(i)['shard_sample'].num_frames for i in range(len(self))]

@@ -6,12 +6,11 @@ Each transform takes and returns the sample dict, so configs can reorder, drop o
 import numpy as np
 import torch
 
+from unisign_fla.datasets.normalization import normalize_unisign
+from unisign_fla.datasets.unisign_squashed_normalization import normalize_unisign_squashed
 from unisign_fla.formats.shards import read_sample
 from unisign_fla.keypoints import HANDS, UNISIGN_PARTS
 from unisign_fla.registry import TRANSFORMS
-
-from .normalization import normalize_unisign
-from .unisign_squashed_normalization import normalize_unisign_squashed
 
 NUM_BODY_JOINTS = UNISIGN_PARTS['body'].num_joints
 

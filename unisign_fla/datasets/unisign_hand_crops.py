@@ -18,7 +18,7 @@ reproduced from the decoded video frames. A checkpoint's RGB branch saw exactly 
 - priors (``skeletons_norm``): ``(joint pixels - box corner) / side`` clipped to [0, 1];
 - a hand without sampled frames, or a side of 0, gets index -1, one zero crop and zero priors.
 """
-from typing import Dict, Optional, Sequence
+from collections.abc import Sequence
 
 import cv2
 import numpy as np
@@ -36,7 +36,7 @@ IMAGENET_STD = np.array([0.229, 0.224, 0.225], np.float32)
 
 def sample_hand_frames(scores: np.ndarray, hand: str, fraction: float = 0.1,
                        deterministic: bool = False,
-                       rng: Optional[np.random.RandomState] = None) -> np.ndarray:
+                       rng: np.random.RandomState | None = None) -> np.ndarray:
     """Sorted frame indices of one hand's crops (empty if no frame is a candidate).
 
     Args:
@@ -96,7 +96,7 @@ def cut_crop(frame: np.ndarray, box: np.ndarray, side: int) -> np.ndarray:
     return ((pixels - IMAGENET_MEAN) / IMAGENET_STD).transpose(2, 0, 1)
 
 
-def placeholder(hand: str) -> Dict[str, np.ndarray]:
+def placeholder(hand: str) -> dict[str, np.ndarray]:
     """What a hand without crops gets: index -1, one zero crop, zero priors."""
     return {f'{hand}_sampled_indices': np.array([-1]),
             f'{hand}_hands': np.zeros((1, 3, CROP_SIZE, CROP_SIZE), np.float32),
@@ -104,7 +104,7 @@ def placeholder(hand: str) -> Dict[str, np.ndarray]:
 
 
 def unisign_hand_crops(frames, keypoints: np.ndarray, left_indices: np.ndarray,
-                       right_indices: np.ndarray) -> Dict[str, np.ndarray]:
+                       right_indices: np.ndarray) -> dict[str, np.ndarray]:
     """Uni-Sign's crops of both hands at the given frames.
 
     Args:

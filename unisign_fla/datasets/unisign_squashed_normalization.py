@@ -7,9 +7,8 @@ meta, which is all this needs.
 """
 import numpy as np
 
+from unisign_fla.datasets.normalization import UNISIGN_INDICES
 from unisign_fla.keypoints import PART_ORDER, UNISIGN_PARTS
-
-from .normalization import UNISIGN_INDICES
 
 MIN_BODY_JOINTS = 4   # fewer reliable body joints over the clip: the whole clip becomes zeros
 

@@ -13,7 +13,7 @@ import os
 import torch
 from mmengine.runner.checkpoint import CheckpointLoader
 
-from ..formats.torch_checkpoint import load_torch_checkpoint
+from unisign_fla.formats.torch_checkpoint import load_torch_checkpoint
 
 
 def load_from_weights_only(filename: str, map_location=None) -> dict:

@@ -18,7 +18,8 @@ Changing ``train_dataloader.batch_size`` also sets a ``LengthGroupedSampler``'s 
 """
 import difflib
 import inspect
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from mmengine.config import Config
 

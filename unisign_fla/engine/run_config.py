@@ -1,16 +1,20 @@
 """The config of a tools/train.py or tools/test.py run, resolved as OpenMMLab tools do."""
 import copy
 import os.path as osp
-from typing import Optional
 
 from mmengine.config import Config
 
-from .config_options import (ConfigOptionError, check_cfg_options, fill_none_settings,
-                             rescale_schedule, sync_sampler_batch_size)
+from unisign_fla.engine.config_options import (
+    ConfigOptionError,
+    check_cfg_options,
+    fill_none_settings,
+    rescale_schedule,
+    sync_sampler_batch_size,
+)
 
 
 def load_run_config(config: str, cfg_options: dict, launcher: str = 'none',
-                    work_dir: Optional[str] = None) -> Config:
+                    work_dir: str | None = None) -> Config:
     """Load ``config``, apply ``--cfg-options`` (checked first: an unknown or ignored key is an
     error naming it; a new ``train_cfg.max_iters``/``max_epochs`` moves the schedule with it),
     set the launcher and the work dir (argument, then the config's ``work_dir``, then

@@ -28,10 +28,10 @@ import importlib.util
 
 import torch
 import torch.distributed as dist
+from mmengine._strategy import FSDPStrategy
 from mmengine.hooks import Hook
 from mmengine.model.wrappers import MMFullyShardedDataParallel
 from mmengine.optim import DefaultOptimWrapperConstructor, OptimWrapper
-from mmengine._strategy import FSDPStrategy
 from mmengine.registry import MODEL_WRAPPERS as MMENGINE_MODEL_WRAPPERS
 from mmengine.registry import STRATEGIES as MMENGINE_STRATEGIES
 from mmengine.registry import Registry

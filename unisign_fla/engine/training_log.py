@@ -1,10 +1,9 @@
 """Reading back what mmengine logged: ``vis_data/scalars.json`` under a run's work dir."""
 import json
 import os
-from typing import List, Tuple
 
 
-def logged_scalars(work_dir: str, key: str) -> List[Tuple[int, float]]:
+def logged_scalars(work_dir: str, key: str) -> list[tuple[int, float]]:
     """``(iteration, value)`` of every logged record that has ``key`` (e.g. ``'loss'``,
     ``'pgf_gate'``, ``'translation/bleu4'``), in file order, over every run in ``work_dir``
     oldest first (mmengine names each run's folder by its start time, ``20261122_204307``)."""

@@ -1,4 +1,4 @@
 """``python -m unisign_fla.evaluation``: see ``cli.py``."""
-from .cli import main
+from unisign_fla.evaluation.cli import main
 
 main()

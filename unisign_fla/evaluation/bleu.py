@@ -5,7 +5,6 @@ Chinese is NFKC-normalised on both sides and tokenised per character; scoring ra
 compared with published tables.
 """
 import unicodedata
-from typing import Dict, List
 
 from sacrebleu.metrics import BLEU
 
@@ -17,7 +16,7 @@ def normalize_for_bleu(text: str, language: str) -> str:
     return unicodedata.normalize('NFKC', text) if language == 'zh' else text
 
 
-def corpus_bleu(hypotheses: List[str], references: List[str], language: str) -> Dict:
+def corpus_bleu(hypotheses: list[str], references: list[str], language: str) -> dict:
     """BLEU-1..4 in percent plus the sacrebleu signature of the BLEU-4 score."""
     if language not in TOKENIZERS:
         raise ValueError(f'unsupported language {language!r}, expected one of {sorted(TOKENIZERS)}')

@@ -4,7 +4,7 @@ A difference of a BLEU point on a test set of a few hundred sentences can be noi
 the test sentences with replacement, and scoring both systems on the same resample, gives a
 confidence interval for the difference and the fraction of resamples that contradict it.
 """
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 

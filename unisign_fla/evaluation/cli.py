@@ -24,11 +24,10 @@ import argparse
 import json
 import sys
 from dataclasses import dataclass, field
-from typing import List, Optional, Union
 
-from .bleu import corpus_bleu
-from .bootstrap import paired_bootstrap
-from .scoring import LANGUAGES, TASKS, score
+from unisign_fla.evaluation.bleu import corpus_bleu
+from unisign_fla.evaluation.bootstrap import paired_bootstrap
+from unisign_fla.evaluation.scoring import LANGUAGES, TASKS, score
 
 SCORE_KEYS = ('bleu1', 'bleu2', 'bleu3', 'bleu4', 'rouge_l', 'rouge_l_lcs_f1', 'wer',
               'substitutions', 'deletions', 'insertions', 'reference_words', 'top1_instance',
@@ -36,7 +35,7 @@ SCORE_KEYS = ('bleu1', 'bleu2', 'bleu3', 'bleu4', 'rouge_l', 'rouge_l_lcs_f1', '
 JSON_LINES_SUFFIX = '.jsonl'
 
 
-def read_lines(path: str) -> List[str]:
+def read_lines(path: str) -> list[str]:
     """Lines of a UTF-8 text file without their line ends (a final newline adds no line)."""
     try:
         with open(path, 'rb') as f:
@@ -59,16 +58,16 @@ def read_lines(path: str) -> List[str]:
 class Texts:
     """One input file's sentences; ``records`` (with their file line numbers) for JSON lines."""
     path: str
-    texts: List[Union[str, List[str]]]
-    records: Optional[List[dict]] = None
-    line_numbers: List[int] = field(default_factory=list)
+    texts: list[str | list[str]]
+    records: list[dict] | None = None
+    line_numbers: list[int] = field(default_factory=list)
 
     @property
     def unit(self) -> str:
         return 'lines' if self.records is None else 'records'
 
 
-def _json_object(line: str) -> Optional[dict]:
+def _json_object(line: str) -> dict | None:
     text = line.strip().lstrip('\ufeff')
     if not (text.startswith('{') and text.endswith('}')):
         return None
@@ -79,7 +78,7 @@ def _json_object(line: str) -> Optional[dict]:
     return value if isinstance(value, dict) else None
 
 
-def _json_records(path: str, lines: List[str]):
+def _json_records(path: str, lines: list[str]):
     numbers, records = [], []
     for number, line in enumerate(lines, start=1):
         if not line.strip():
@@ -139,7 +138,7 @@ def references_of(hyp: Texts) -> Texts:
     return Texts(hyp.path, texts, hyp.records, hyp.line_numbers)
 
 
-def _recorded(hyp: Texts, key: str, given: Optional[str], option: str, choices) -> Optional[str]:
+def _recorded(hyp: Texts, key: str, given: str | None, option: str, choices) -> str | None:
     """``given``, or the one value every record holds under ``key``; None if there is none."""
     if hyp.records is None:
         return given

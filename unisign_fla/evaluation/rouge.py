@@ -10,10 +10,9 @@
 Both take token strings joined by single spaces (see ``scoring.rouge_tokens``); an empty
 hypothesis scores 0.
 """
-from typing import Dict, List, Set
 
 
-def _lcs_table(a: List[str], b: List[str]) -> List[List[int]]:
+def _lcs_table(a: list[str], b: list[str]) -> list[list[int]]:
     """``table[i][j]``: LCS length of ``a[:i]`` and ``b[:j]``."""
     table = [[0] * (len(b) + 1) for _ in range(len(a) + 1)]
     for i, x in enumerate(a, start=1):
@@ -23,12 +22,12 @@ def _lcs_table(a: List[str], b: List[str]) -> List[List[int]]:
     return table
 
 
-def lcs_length(a: List[str], b: List[str]) -> int:
+def lcs_length(a: list[str], b: list[str]) -> int:
     """Length of the longest common subsequence."""
     return _lcs_table(a, b)[-1][-1]
 
 
-def _lcs_words(reference: List[str], hypothesis: List[str]) -> Set[str]:
+def _lcs_words(reference: list[str], hypothesis: list[str]) -> set[str]:
     """Distinct words on one LCS, traced back from the end; on ties the trace moves along the
     hypothesis first, which picks the same LCS as the 1.0.1 package."""
     table = _lcs_table(reference, hypothesis)
@@ -44,7 +43,7 @@ def _lcs_words(reference: List[str], hypothesis: List[str]) -> Set[str]:
     return hits
 
 
-def _split_sentences(text: str) -> List[List[str]]:
+def _split_sentences(text: str) -> list[list[str]]:
     """The package's sentence split: at every '.', keeping pieces that are only whitespace
     (they become one empty word, as in the package)."""
     return [' '.join(piece.split()).split(' ') for piece in text.split('.') if piece]
@@ -57,7 +56,7 @@ def rouge_l_summary_f(hypothesis: str, reference: str) -> float:
         return 0.0
     if not ref_sentences:
         raise ValueError('empty reference')
-    hits: Set[str] = set()
+    hits: set[str] = set()
     for ref in ref_sentences:
         for hyp in hyp_sentences:
             hits |= _lcs_words(ref, hyp)
@@ -77,7 +76,7 @@ def rouge_l_f1(hypothesis: str, reference: str) -> float:
     return 2.0 * lcs / (len(hyp) + len(ref))
 
 
-def corpus_rouge_l(hypotheses: List[str], references: List[str]) -> Dict[str, float]:
+def corpus_rouge_l(hypotheses: list[str], references: list[str]) -> dict[str, float]:
     """Both conventions averaged over sentence pairs, in percent."""
     if len(hypotheses) != len(references):
         raise ValueError(f'{len(hypotheses)} hypotheses but {len(references)} references')

@@ -6,13 +6,13 @@ to how it was computed. Conventions: docs/evaluation.md; they reproduce Uni-Sign
 scores from its released outputs (tests/evaluation/test_published_scores.py).
 """
 import unicodedata
-from typing import Dict, List, Sequence, Union
+from collections.abc import Sequence
 
-from ..tasks import TASKS
-from .bleu import TOKENIZERS, corpus_bleu
-from .isolated_accuracy import isolated_accuracy
-from .rouge import corpus_rouge_l
-from .wer import word_error_rate
+from unisign_fla.evaluation.bleu import TOKENIZERS, corpus_bleu
+from unisign_fla.evaluation.isolated_accuracy import isolated_accuracy
+from unisign_fla.evaluation.rouge import corpus_rouge_l
+from unisign_fla.evaluation.wer import word_error_rate
+from unisign_fla.tasks import TASKS
 
 LANGUAGES = tuple(sorted(TOKENIZERS))
 
@@ -38,14 +38,14 @@ def check_pairs(hypotheses: Sequence, references: Sequence[str]) -> None:
                          'reference needs text')
 
 
-def best_hypothesis(hypothesis: Union[str, List[str]]) -> str:
+def best_hypothesis(hypothesis: str | list[str]) -> str:
     """The string itself, or the first entry of a ranked list ('' for an empty list)."""
     if isinstance(hypothesis, (list, tuple)):
         return hypothesis[0] if hypothesis else ''
     return hypothesis
 
 
-def conventions(language: str, task: str, signature: str) -> Dict[str, str]:
+def conventions(language: str, task: str, signature: str) -> dict[str, str]:
     tokens = 'characters after NFKC' if language == 'zh' else 'whitespace-separated words'
     record = {
         'scale': 'percent',
@@ -62,8 +62,8 @@ def conventions(language: str, task: str, signature: str) -> Dict[str, str]:
     return record
 
 
-def score(hypotheses: List[Union[str, List[str]]], references: List[str], language: str,
-          task: str = 'slt') -> Dict:
+def score(hypotheses: list[str | list[str]], references: list[str], language: str,
+          task: str = 'slt') -> dict:
     """BLEU-1..4, both ROUGE-L conventions, plus WER (cslr) or top-1/top-5 accuracy (islr).
 
     For ``islr`` a hypothesis may be a ranked list of strings (best first); the other scores
@@ -75,7 +75,7 @@ def score(hypotheses: List[Union[str, List[str]]], references: List[str], langua
         raise ValueError(f'unsupported task {task!r}, expected one of {TASKS}')
     check_pairs(hypotheses, references)
     best = [best_hypothesis(h) for h in hypotheses]
-    scores: Dict = corpus_bleu(best, references, language)
+    scores: dict = corpus_bleu(best, references, language)
     scores.update(corpus_rouge_l([rouge_tokens(h, language) for h in best],
                                  [rouge_tokens(r, language) for r in references]))
     if task == 'cslr':

@@ -1,14 +1,13 @@
 """mmengine metric for generated outputs: published-convention scores, saved with the outputs."""
 import json
 import os
-from typing import Dict, List, Optional, Sequence
+from collections.abc import Sequence
 
 from mmengine.evaluator import BaseMetric
 
+from unisign_fla.evaluation.scoring import score
 from unisign_fla.fileio import write_text_atomic
 from unisign_fla.registry import METRICS
-
-from .scoring import score
 
 
 @METRICS.register_module()
@@ -29,7 +28,7 @@ class TranslationMetric(BaseMetric):
 
     default_prefix = 'translation'
 
-    def __init__(self, output_dir: Optional[str] = None, prefix: Optional[str] = None,
+    def __init__(self, output_dir: str | None = None, prefix: str | None = None,
                  collect_device: str = 'cpu'):
         super().__init__(collect_device=collect_device, prefix=prefix)
         self.output_dir = output_dir
@@ -40,8 +39,8 @@ class TranslationMetric(BaseMetric):
                                  'reference': sample['target'], 'language': sample['language'],
                                  'task': sample['task'], 'dataset': sample.get('dataset')})
 
-    def compute_metrics(self, results: List[dict]) -> dict:
-        groups: Dict[tuple, List[dict]] = {}
+    def compute_metrics(self, results: list[dict]) -> dict:
+        groups: dict[tuple, list[dict]] = {}
         for r in results:
             groups.setdefault((r['dataset'], r['task']), []).append(r)
         reports = {}
@@ -62,7 +61,7 @@ class TranslationMetric(BaseMetric):
         return {f'{name}/{k}' if mixed else k: v for name, report in reports.items()
                 for k, v in report.items() if isinstance(v, (int, float)) and k != 'num_samples'}
 
-    def _save(self, results: List[dict], report: dict, mixed: bool) -> None:
+    def _save(self, results: list[dict], report: dict, mixed: bool) -> None:
         os.makedirs(self.output_dir, exist_ok=True)
         # language and task on every record: `python -m unisign_fla.evaluation --hyp
         # predictions.jsonl` then needs no --lang / --task (docs/evaluation.md).

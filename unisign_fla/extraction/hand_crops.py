@@ -6,19 +6,18 @@ threshold (docs/encoder.md). Each box is a square centred on the hand's confiden
 only the cut-and-resize is per crop. Where a box leaves the image the crop is padded black: edge
 replication or wrapping would invent hand pixels.
 """
-from typing import Dict, Tuple
 
 import cv2
 import numpy as np
 
-from ..keypoints import HAND_SCORE_THRESHOLD, HANDS, LEFT_HAND, RIGHT_HAND
+from unisign_fla.keypoints import HAND_SCORE_THRESHOLD, HANDS, LEFT_HAND, RIGHT_HAND
 
 HAND_INDICES = dict(zip(HANDS, (np.array(LEFT_HAND), np.array(RIGHT_HAND))))
 
 
 def hand_boxes(pose: np.ndarray, hand_indices: np.ndarray, width: int, height: int,
                threshold: float = HAND_SCORE_THRESHOLD, scale: float = 1.2, min_side: int = 16
-               ) -> Tuple[np.ndarray, np.ndarray]:
+               ) -> tuple[np.ndarray, np.ndarray]:
     """Rows and integer square boxes ``(x0, y0, x1, y1)`` (end exclusive) of one hand.
 
     A row is kept when the hand's mean score exceeds ``threshold`` and its box overlaps the image.
@@ -63,7 +62,7 @@ def cut_crop(frame: np.ndarray, box, crop_size: int) -> np.ndarray:
 
 def extract_hand_crops(frames: np.ndarray, pose: np.ndarray, crop_size: int = 112,
                        threshold: float = HAND_SCORE_THRESHOLD, frames_bgr: bool = False
-                       ) -> Dict[str, Dict[str, np.ndarray]]:
+                       ) -> dict[str, dict[str, np.ndarray]]:
     """``{hand: {'crops': uint8 (K, S, S, 3) RGB, 'boxes': float32 (K, 5) = row, x0, y0, x1, y1}}``
     for both hands; ``frames`` (T, H, W, 3) and ``pose`` (T, 133, 3) share their rows. With
     ``frames_bgr`` only the crops are converted, not the whole frames."""

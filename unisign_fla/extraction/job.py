@@ -30,25 +30,28 @@ import os
 import time
 from contextlib import closing
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Tuple
 
 import cv2
 import numpy as np
 
-from ..formats.manifest import ManifestError, scan_manifest
-from ..fileio import write_text_atomic
-from ..formats.names import is_orphan_temporary, output_path
-from ..formats.shard_index import (read_shard_index, shard_stem, split_index_path,
-                                   write_split_index)
-from ..formats.shards import ShardWriter, encode_sample, pose_problem
-from ..keypoints import HAND_SCORE_THRESHOLD, NUM_KEYPOINTS
-from ..registry import POSE_BACKENDS
-from . import backends as builtin_backends  # noqa: F401  (registers them)
-from .backends.base import ClipContext, PoseBackend, resolve_input
-from .hand_crops import extract_hand_crops
-from .pipeline import Pipeline, Stage, StageTimes
-from .progress import Progress
-from .video_reader import Clip, FrameBufferPool, read_clip
+from unisign_fla.extraction import backends as builtin_backends  # noqa: F401  (registers them)
+from unisign_fla.extraction.backends.base import ClipContext, PoseBackend, resolve_input
+from unisign_fla.extraction.hand_crops import extract_hand_crops
+from unisign_fla.extraction.pipeline import Pipeline, Stage, StageTimes
+from unisign_fla.extraction.progress import Progress
+from unisign_fla.extraction.video_reader import Clip, FrameBufferPool, read_clip
+from unisign_fla.fileio import write_text_atomic
+from unisign_fla.formats.manifest import ManifestError, scan_manifest
+from unisign_fla.formats.names import is_orphan_temporary, output_path
+from unisign_fla.formats.shard_index import (
+    read_shard_index,
+    shard_stem,
+    split_index_path,
+    write_split_index,
+)
+from unisign_fla.formats.shards import ShardWriter, encode_sample, pose_problem
+from unisign_fla.keypoints import HAND_SCORE_THRESHOLD, NUM_KEYPOINTS
+from unisign_fla.registry import POSE_BACKENDS
 
 logger = logging.getLogger(__name__)
 FAILURES_FILE = 'failures.jsonl'
@@ -63,19 +66,19 @@ class ExtractionConfig:
     video_root: str
     out: str
     backend: str = 'precomputed'
-    backend_args: Dict = field(default_factory=dict)
+    backend_args: dict = field(default_factory=dict)
     crops: bool = True
     crop_size: int = 112
     crop_threshold: float = HAND_SCORE_THRESHOLD
     samples_per_shard: int = 256
-    num_workers: Optional[int] = None    # None: from WORLD_SIZE / SLURM_NTASKS, else 1
-    worker_index: Optional[int] = None   # None: from RANK / SLURM_PROCID, else 0
+    num_workers: int | None = None    # None: from WORLD_SIZE / SLURM_NTASKS, else 1
+    worker_index: int | None = None   # None: from RANK / SLURM_PROCID, else 0
     max_failure_rate: float = 0.05
     folder_fps: float = 25.0
     threads: int = 2                      # decode and crop workers
-    pose_workers: Optional[int] = None    # backend instances side by side; resolve_pose_workers
+    pose_workers: int | None = None    # backend instances side by side; resolve_pose_workers
     jpeg_quality: int = 90
-    max_clip_gib: Optional[float] = 8.0   # decoded frames of one clip; None: no limit
+    max_clip_gib: float | None = 8.0   # decoded frames of one clip; None: no limit
     allow_outside_root: bool = False      # read video / keypoints paths outside video_root
     retry_failed: bool = False            # also redo shards that list failed clips
     require_target: bool = True           # False: clips to translate (tools/infer.py)
@@ -88,7 +91,7 @@ class ShardPlan:
     dataset: str
     split: str
     index: int         # shard number within its split (names the file)
-    records: List[dict]
+    records: list[dict]
 
     @property
     def stem(self) -> str:
@@ -122,7 +125,7 @@ class JobSummary:
         return self.failures / self.assigned if self.assigned else 0.0
 
 
-def resolve_worker(num_workers: Optional[int], worker_index: Optional[int]) -> Tuple[int, int]:
+def resolve_worker(num_workers: int | None, worker_index: int | None) -> tuple[int, int]:
     """``(W, I)`` from the arguments, else torchrun's WORLD_SIZE/RANK, else SLURM's, else (1, 0)."""
     env = os.environ
     if num_workers is None:
@@ -146,11 +149,11 @@ def resolve_pose_workers(cfg: ExtractionConfig, backend_class) -> int:
     return max(1, cfg.threads) if backend_class.computes_on_cpu(cfg.backend_args) else 1
 
 
-def plan_shards(records: List[dict], samples_per_shard: int) -> List[ShardPlan]:
+def plan_shards(records: list[dict], samples_per_shard: int) -> list[ShardPlan]:
     """Chunk each ``(dataset, split)``'s records, in manifest order, into shards."""
     if samples_per_shard < 1:
         raise ValueError(f'samples_per_shard must be >= 1, got {samples_per_shard}')
-    groups: Dict[Tuple[str, str], List[dict]] = {}
+    groups: dict[tuple[str, str], list[dict]] = {}
     for record in records:
         groups.setdefault((record['dataset'], record['split']), []).append(record)
     plans = []
@@ -162,7 +165,7 @@ def plan_shards(records: List[dict], samples_per_shard: int) -> List[ShardPlan]:
 
 
 def decode_clip(record: dict, cfg: ExtractionConfig, backend: PoseBackend,
-                pool: Optional[FrameBufferPool] = None) -> Clip:
+                pool: FrameBufferPool | None = None) -> Clip:
     """The decode stage: read the clip's frames, or only its geometry when neither the
     backend nor the crops need pixels."""
     return read_clip(resolve_input(cfg.video_root, record['video'], 'video',
@@ -213,10 +216,10 @@ def build_sample(record: dict, clip: Clip, pose: np.ndarray, cfg: ExtractionConf
 class ClipWork:
     """One clip on its way through ``clip_pipeline``; each stage fills in its part."""
     record: dict
-    clip: Optional[Clip] = None
-    pose: Optional[np.ndarray] = None
-    sample: Optional[dict] = None
-    members: Optional[Dict[str, bytes]] = None
+    clip: Clip | None = None
+    pose: np.ndarray | None = None
+    sample: dict | None = None
+    members: dict[str, bytes] | None = None
 
     @property
     def num_frames(self) -> int:
@@ -231,7 +234,7 @@ def clips_in_flight(cfg: ExtractionConfig, pose_workers: int) -> int:
     return pose_workers + max(1, cfg.threads)
 
 
-def clip_pipeline(cfg: ExtractionConfig, backends: List[PoseBackend], buffers: FrameBufferPool,
+def clip_pipeline(cfg: ExtractionConfig, backends: list[PoseBackend], buffers: FrameBufferPool,
                   times: StageTimes) -> Pipeline:
     """decode (``cfg.threads`` workers) -> estimate (one worker per backend) -> crops and
     encoding (``cfg.threads`` workers), ``clips_in_flight`` clips at most. Frames are decoded
@@ -274,7 +277,7 @@ def _failure(record: dict, error: Exception, shard: str) -> dict:
             'reason': f'{type(error).__name__}: {error}'}
 
 
-def _manifest_failures(problems: List[ManifestError]) -> List[dict]:
+def _manifest_failures(problems: list[ManifestError]) -> list[dict]:
     """Failure entries for invalid manifest lines, with the line's id when it has one."""
     return [{'id': p.record_id, 'video': None, 'reason': str(p), 'manifest_line': p.line}
             for p in problems]
@@ -309,8 +312,8 @@ class ExtractionJob:
         done = {p.stem for p in self.plans
                 if shard_is_done(p.json_path(self.cfg.out), self.cfg.retry_failed)}
         self._remove_orphans(done)
-        backends: List[PoseBackend] = []
-        buffers: Optional[FrameBufferPool] = None   # decoded frames, reused across shards
+        backends: list[PoseBackend] = []
+        buffers: FrameBufferPool | None = None   # decoded frames, reused across shards
         start = time.perf_counter()
         todo = [p for p in self.mine if p.stem not in done]
         progress = Progress(sum(len(p.records) for p in todo))
@@ -358,7 +361,7 @@ class ExtractionJob:
                 logger.info('removing %s, left by an interrupted run', path)
                 os.remove(path)
 
-    def _build_backends(self) -> List[PoseBackend]:
+    def _build_backends(self) -> list[PoseBackend]:
         """One backend per estimate worker (``resolve_pose_workers``)."""
         if self.cfg.backend not in POSE_BACKENDS.module_dict:
             raise ValueError(f'unknown pose backend {self.cfg.backend!r}; available: '
@@ -368,7 +371,7 @@ class ExtractionJob:
         args = backend_class.args_per_instance(self.cfg.backend_args, workers)
         return [POSE_BACKENDS.build(dict(type=self.cfg.backend, **args)) for _ in range(workers)]
 
-    def _write_shard(self, plan: ShardPlan, backends: List[PoseBackend],
+    def _write_shard(self, plan: ShardPlan, backends: list[PoseBackend],
                      buffers: FrameBufferPool, summary: JobSummary, progress: Progress) -> None:
         """Run the shard's clips through the pipeline (``clip_pipeline``) and write them in
         manifest order."""
@@ -405,7 +408,7 @@ class ExtractionJob:
             writer.finish({'failures': failures})
         summary.failures += len(failures)
 
-    def write_indices(self, only_complete: bool) -> List[str]:
+    def write_indices(self, only_complete: bool) -> list[str]:
         """Write the split index of every split whose shards are all finished (or of every split
         when ``only_complete`` is False: the ``--merge-index`` run), and rewrite the failure log
         from the finished shards' indices plus the invalid manifest lines; returns split indices.
@@ -414,7 +417,7 @@ class ExtractionJob:
         never logs its failures twice.
         """
         written, failures = [], list(self.manifest_failures)
-        splits: Dict[Tuple[str, str], List[ShardPlan]] = {}
+        splits: dict[tuple[str, str], list[ShardPlan]] = {}
         for plan in self.plans:
             splits.setdefault((plan.dataset, plan.split), []).append(plan)
         for (dataset, split), plans in splits.items():

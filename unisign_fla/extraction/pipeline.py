@@ -19,9 +19,10 @@ results itself, in manifest order. What this module guarantees:
 import queue
 import threading
 import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
+from typing import Any
 
 _POLL_SECONDS = 0.05   # how often a blocked thread checks whether the pipeline has stopped
 _END = object()        # passed down the stages after the last item
@@ -38,7 +39,7 @@ class StageTimes:
     """Thread-safe accumulator of ``StageTime`` by stage name."""
 
     def __init__(self):
-        self.stages: Dict[str, StageTime] = {}
+        self.stages: dict[str, StageTime] = {}
         self._lock = threading.Lock()
 
     @contextmanager
@@ -60,7 +61,7 @@ class StageTimes:
         for name, entry in other.stages.items():
             self.add(name, entry.seconds, entry.cpu_seconds, entry.items)
 
-    def as_dict(self) -> Dict[str, dict]:
+    def as_dict(self) -> dict[str, dict]:
         return {name: {'seconds': round(t.seconds, 4), 'cpu_seconds': round(t.cpu_seconds, 4),
                        'items': t.items} for name, t in self.stages.items()}
 
@@ -82,7 +83,7 @@ class _Slot:
     """An item on its way: its input position, its current value and what stopped it."""
     position: int
     value: Any
-    error: Optional[BaseException] = None
+    error: BaseException | None = None
     fatal: bool = False
 
 
@@ -99,15 +100,15 @@ class Pipeline:
     """Run items through ``stages``; ``run`` yields ``(value, error)`` in input order (see the
     module docstring). One ``run`` at a time per instance."""
 
-    def __init__(self, stages: List[Stage], max_in_flight: int,
-                 recoverable: Tuple[type, ...] = (), times: Optional[StageTimes] = None):
+    def __init__(self, stages: list[Stage], max_in_flight: int,
+                 recoverable: tuple[type, ...] = (), times: StageTimes | None = None):
         if max_in_flight < 1:
             raise ValueError(f'max_in_flight must be >= 1, got {max_in_flight}')
         self.stages, self.max_in_flight = stages, max_in_flight
         self.recoverable = recoverable
         self.times = times if times is not None else StageTimes()
 
-    def run(self, items: Iterable[Any]) -> Iterator[Tuple[Any, Optional[BaseException]]]:
+    def run(self, items: Iterable[Any]) -> Iterator[tuple[Any, BaseException | None]]:
         stop = threading.Event()
         tokens = threading.Semaphore(self.max_in_flight)
         queues = [queue.Queue(self.max_in_flight + 1) for _ in range(len(self.stages) + 1)]
@@ -127,7 +128,7 @@ class Pipeline:
             for thread in threads:
                 thread.join()
 
-    def _in_order(self, outbox, tokens, stop) -> Iterator[Tuple[Any, Optional[BaseException]]]:
+    def _in_order(self, outbox, tokens, stop) -> Iterator[tuple[Any, BaseException | None]]:
         waiting, following = {}, 0
         while True:
             start = time.perf_counter()

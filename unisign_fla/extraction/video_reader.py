@@ -8,7 +8,6 @@ import os
 import re
 import threading
 from dataclasses import dataclass, field
-from typing import List, Optional, Tuple
 
 import cv2
 import numpy as np
@@ -23,12 +22,12 @@ class VideoReadError(RuntimeError):
 @dataclass
 class Clip:
     """Frames (or only the geometry, when not decoded) of one clip."""
-    frames: Optional[np.ndarray]   # (T, H, W, 3) uint8 RGB (BGR if read with rgb=False), or None
+    frames: np.ndarray | None   # (T, H, W, 3) uint8 RGB (BGR if read with rgb=False), or None
     fps: float
     width: int
     height: int
-    frame_indices: List[int]       # source frame index of each row
-    warnings: List[str] = field(default_factory=list)
+    frame_indices: list[int]       # source frame index of each row
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def num_frames(self) -> int:
@@ -42,7 +41,7 @@ class FrameBufferPool:
 
     def __init__(self, max_buffers: int = 4):
         self.max_buffers = max_buffers
-        self._free: List[np.ndarray] = []
+        self._free: list[np.ndarray] = []
         self._lock = threading.Lock()
 
     def take(self, frames: int, height: int, width: int) -> np.ndarray:
@@ -55,7 +54,7 @@ class FrameBufferPool:
                 return best
         return np.empty((max(frames, 1), height, width, 3), np.uint8)
 
-    def give(self, frames: Optional[np.ndarray]) -> None:
+    def give(self, frames: np.ndarray | None) -> None:
         """Return the array behind ``frames`` (a clip's frames are a view of it)."""
         if frames is None:
             return
@@ -68,13 +67,13 @@ class FrameBufferPool:
                 self._free = sorted(self._free, key=len)[-self.max_buffers:]
 
 
-def natural_key(name: str) -> Tuple:
+def natural_key(name: str) -> tuple:
     """Sort key treating digit runs as numbers: ``img_2`` < ``img_10``."""
     return tuple(int(part) if part.isdigit() else part.lower()
                  for part in re.split(r'(\d+)', name))
 
 
-def segment_bounds(start, end, time_unit: Optional[str], fps: float) -> Tuple[int, Optional[int]]:
+def segment_bounds(start, end, time_unit: str | None, fps: float) -> tuple[int, int | None]:
     """``[first, stop)`` source frames of a segment; ``stop`` None means to the end."""
     if start is None and end is None:
         return 0, None
@@ -98,8 +97,8 @@ def _bgr_to_rgb_inplace(frames: np.ndarray) -> np.ndarray:
     return frames
 
 
-def _clip_segment(path: str, first: int, stop: Optional[int], total: int
-                  ) -> Tuple[int, List[str]]:
+def _clip_segment(path: str, first: int, stop: int | None, total: int
+                  ) -> tuple[int, list[str]]:
     """Clip ``stop`` to ``total`` frames, failing when nothing of the segment is left."""
     if first >= total:
         raise VideoReadError(f'{path}: segment starts at frame {first} but the video has only '
@@ -109,8 +108,8 @@ def _clip_segment(path: str, first: int, stop: Optional[int], total: int
     return (total if stop is None else stop), []
 
 
-def _read_folder(path: str, first: int, stop: Optional[int], fps: float, decode: bool,
-                 rgb: bool, max_bytes: Optional[int]) -> Clip:
+def _read_folder(path: str, first: int, stop: int | None, fps: float, decode: bool,
+                 rgb: bool, max_bytes: int | None) -> Clip:
     names = sorted((n for n in os.listdir(path) if n.lower().endswith(IMAGE_SUFFIXES)),
                    key=natural_key)
     if not names:
@@ -149,7 +148,7 @@ def _open_capture(path: str, decoder_threads: int) -> cv2.VideoCapture:
     return capture
 
 
-def _check_size(path: str, frames: int, height: int, width: int, max_bytes: Optional[int]):
+def _check_size(path: str, frames: int, height: int, width: int, max_bytes: int | None):
     """Refuse, before allocating, a clip whose frames would not fit the memory budget: one huge
     video must fail alone, not get the whole worker killed for running out of memory."""
     size = frames * height * width * 3
@@ -160,9 +159,9 @@ def _check_size(path: str, frames: int, height: int, width: int, max_bytes: Opti
                              'into segments in the manifest or raise the limit')
 
 
-def _decode_into_buffer(capture: cv2.VideoCapture, path: str, count: Optional[int],
+def _decode_into_buffer(capture: cv2.VideoCapture, path: str, count: int | None,
                         capacity: int, height: int, width: int,
-                        pool: Optional[FrameBufferPool], max_bytes: Optional[int]) -> np.ndarray:
+                        pool: FrameBufferPool | None, max_bytes: int | None) -> np.ndarray:
     """Decode up to ``count`` frames straight into one preallocated array: a list of per-frame
     arrays plus ``np.stack`` costs more than the decoding itself on small videos."""
     _check_size(path, capacity, height, width, max_bytes)
@@ -185,8 +184,8 @@ def _decode_into_buffer(capture: cv2.VideoCapture, path: str, count: Optional[in
 
 
 def _read_file(path: str, start, end, time_unit, decode: bool, rgb: bool,
-               decoder_threads: int, pool: Optional[FrameBufferPool],
-               max_bytes: Optional[int]) -> Clip:
+               decoder_threads: int, pool: FrameBufferPool | None,
+               max_bytes: int | None) -> Clip:
     capture = _open_capture(path, decoder_threads)
     try:
         fps = capture.get(cv2.CAP_PROP_FPS)
@@ -229,10 +228,10 @@ def _read_file(path: str, start, end, time_unit, decode: bool, rgb: bool,
     return Clip(frames, fps, width, height, list(range(first, first + len(frames))), warnings)
 
 
-def read_clip(path: str, start=None, end=None, time_unit: Optional[str] = None,
+def read_clip(path: str, start=None, end=None, time_unit: str | None = None,
               decode: bool = True, rgb: bool = True, folder_fps: float = 25.0,
-              decoder_threads: int = 0, pool: Optional[FrameBufferPool] = None,
-              max_bytes: Optional[int] = None) -> Clip:
+              decoder_threads: int = 0, pool: FrameBufferPool | None = None,
+              max_bytes: int | None = None) -> Clip:
     """Read a clip from a video file or a folder of images (which has no frame rate of its own,
     hence ``folder_fps``). With ``decode=False`` only fps, size and frame indices are returned.
     ``rgb=False`` keeps OpenCV's BGR order, saving a full-frame conversion when only crops are

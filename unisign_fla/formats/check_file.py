@@ -10,14 +10,19 @@ refused.
 """
 import argparse
 import sys
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import numpy as np
 import torch
 
-from .load_limits import UnsafePickleError, describe
-from .safe_pickle import load_restricted_pickle
-from .torch_checkpoint import LEGACY_MAGIC, load_torch_checkpoint, looks_like_checkpoint
+from unisign_fla.formats.load_limits import UnsafePickleError, describe
+from unisign_fla.formats.safe_pickle import load_restricted_pickle
+from unisign_fla.formats.torch_checkpoint import (
+    LEGACY_MAGIC,
+    load_torch_checkpoint,
+    looks_like_checkpoint,
+)
 
 SHOWN_ITEMS = 4
 

@@ -7,16 +7,15 @@ Layouts (docs/datasets.md): CSL-Daily, How2Sign, WLASL, OpenASL map a clip name 
 ``{name, gloss: [..], text, video_path}``; PHOENIX-2014T has ``gloss`` as one string.
 """
 import os
-from typing import Dict
 
-from .safe_pickle import UnsafePickleError, load_restricted_pickle
+from unisign_fla.formats.safe_pickle import UnsafePickleError, load_restricted_pickle
 
 
 class LabelFileError(ValueError):
     """A label file that cannot be read safely or does not have the expected layout."""
 
 
-def load_label_file(path: str | os.PathLike) -> Dict[str, dict]:
+def load_label_file(path: str | os.PathLike) -> dict[str, dict]:
     """``{clip name: record}`` from a (gzip-compressed or plain) label pickle."""
     path = str(path)
     try:

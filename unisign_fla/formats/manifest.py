@@ -5,10 +5,10 @@ lines that fails with ``KeyError: 'text'`` is useless to the person who has to f
 """
 import json
 import os
-from typing import Iterable, List, Optional, Tuple
+from collections.abc import Iterable
 
-from ..fileio import write_text_atomic
-from .names import SAFE_NAME, is_safe_name
+from unisign_fla.fileio import write_text_atomic
+from unisign_fla.formats.names import SAFE_NAME, is_safe_name
 
 LANGUAGES = ('zh', 'de', 'en')
 TIME_UNITS = ('s', 'frame')
@@ -25,7 +25,7 @@ class ManifestError(ValueError):
     ``line`` and ``record_id`` (the line's ``id`` when it parsed to an object with one) let a
     failure log point at the record without parsing the message."""
 
-    def __init__(self, message: str, line: Optional[int] = None, record_id=None):
+    def __init__(self, message: str, line: int | None = None, record_id=None):
         super().__init__(message)
         self.line, self.record_id = line, record_id
 
@@ -67,7 +67,7 @@ def validate_record(record, where: str = '<record>', require_target: bool = True
 
 
 def read_manifest(path: str, skip_invalid: bool = False
-                  ) -> Tuple[List[dict], List[str]]:
+                  ) -> tuple[list[dict], list[str]]:
     """Read and validate a manifest.
 
     Returns ``(records, errors)``. With ``skip_invalid`` a broken line is recorded in ``errors``
@@ -81,7 +81,7 @@ def read_manifest(path: str, skip_invalid: bool = False
 
 
 def scan_manifest(path: str, require_target: bool = True
-                  ) -> Tuple[List[dict], List[ManifestError]]:
+                  ) -> tuple[list[dict], list[ManifestError]]:
     """Every valid record, and one :class:`ManifestError` (with ``line`` and ``record_id``) per
     broken line; a missing file raises."""
     if not os.path.isfile(path):
@@ -125,7 +125,7 @@ def write_manifest(records: Iterable[dict], path: str) -> int:
     return len(records)
 
 
-def target_of(record: dict, task: str) -> Optional[str]:
+def target_of(record: dict, task: str) -> str | None:
     """The training target of a clip for a task: SLT -> text, CSLR -> glosses joined by spaces,
     ISLR -> the class word (docs/recipes.md)."""
     if task == 'slt':

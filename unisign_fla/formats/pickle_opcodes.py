@@ -18,7 +18,7 @@ refuses:
 """
 import pickletools
 
-from .load_limits import LoadBudget, UnsafePickleError, describe
+from unisign_fla.formats.load_limits import LoadBudget, UnsafePickleError, describe
 
 KEY_TYPES = frozenset({'int', 'int_or_bool', 'bool', 'None', 'str', 'bytes', 'bytes_or_str'})
 INT64 = 2**63

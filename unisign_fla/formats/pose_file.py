@@ -14,7 +14,6 @@ length followed by UTF-8 bytes) so that reading these files needs no extra packa
 """
 import struct
 from dataclasses import dataclass
-from typing import List, Tuple
 
 import numpy as np
 
@@ -27,7 +26,7 @@ class PoseFileError(ValueError):
 class PoseComponent:
     name: str
     point_format: str
-    point_names: List[str]
+    point_names: list[str]
 
 
 @dataclass
@@ -36,7 +35,7 @@ class PoseFile:
     width: int
     height: int
     depth: int
-    components: List[PoseComponent]
+    components: list[PoseComponent]
     fps: float
     data: np.ndarray         # float32 (frames, people, points, dims)
     confidence: np.ndarray   # float32 (frames, people, points)
@@ -54,7 +53,7 @@ class _Reader:
     def __init__(self, data: bytes, path: str):
         self.data, self.path, self.offset = data, path, 0
 
-    def unpack(self, fmt: str, field: str) -> Tuple:
+    def unpack(self, fmt: str, field: str) -> tuple:
         size = struct.calcsize('<' + fmt)
         if self.offset + size > len(self.data):
             raise PoseFileError(f'{self.path}: file ends inside {field} (byte {self.offset})')
@@ -70,7 +69,7 @@ class _Reader:
         except UnicodeDecodeError:
             raise PoseFileError(f'{self.path}: {field} is not UTF-8') from None
 
-    def floats(self, shape: Tuple[int, ...], field: str) -> np.ndarray:
+    def floats(self, shape: tuple[int, ...], field: str) -> np.ndarray:
         count = int(np.prod(shape))
         if self.offset + 4 * count > len(self.data):
             raise PoseFileError(f'{self.path}: file ends inside {field}: {count} float32 values '

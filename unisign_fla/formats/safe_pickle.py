@@ -24,9 +24,16 @@ from typing import Any
 
 import numpy as np
 
-from .load_limits import (PICKLE_FACTOR, LoadBudget, UnsafePickleError, describe, gzip_limit,
-                          load_limit, refusals_naming)
-from .pickle_opcodes import check_opcodes
+from unisign_fla.formats.load_limits import (
+    PICKLE_FACTOR,
+    LoadBudget,
+    UnsafePickleError,
+    describe,
+    gzip_limit,
+    load_limit,
+    refusals_naming,
+)
+from unisign_fla.formats.pickle_opcodes import check_opcodes
 
 NUMERIC_KINDS = 'biufc'   # bool, signed and unsigned integers, floats, complex
 DTYPE_SPEC = re.compile(r'[biufc][0-9]{1,2}')   # how numpy pickles a plain dtype: 'f4', 'i8'

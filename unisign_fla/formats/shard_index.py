@@ -17,10 +17,9 @@ import os
 import tarfile
 import zlib
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Tuple
 
-from ..fileio import write_text_atomic
-from .names import UnsafeNameError, check_file_name, check_name, output_path
+from unisign_fla.fileio import write_text_atomic
+from unisign_fla.formats.names import UnsafeNameError, check_file_name, check_name, output_path
 
 SHARD_FORMAT = 'unisign_fla-shard/2'
 # Version 1 indices have no checksums ([offset, size] per member); they are still read.
@@ -41,8 +40,8 @@ class ShardSample:
     id: str
     num_frames: int
     # member name -> (offset, size, crc32) of its data in the tar; crc32 is None in version 1
-    members: Dict[str, Tuple[int, int, Optional[int]]]
-    meta: Dict[str, object] = field(default_factory=dict)  # INDEX_META_FIELDS present in the sample
+    members: dict[str, tuple[int, int, int | None]]
+    meta: dict[str, object] = field(default_factory=dict)  # INDEX_META_FIELDS present in the sample
 
 
 def shard_stem(dataset: str, split: str, index: int) -> str:
@@ -58,7 +57,7 @@ def member_checksum(data: bytes) -> int:
     return zlib.crc32(data)
 
 
-def tar_member_offsets(tar_path: str) -> Dict[str, Tuple[int, int]]:
+def tar_member_offsets(tar_path: str) -> dict[str, tuple[int, int]]:
     """``{member name: (data offset, size)}`` read from the tar headers of a finished tar."""
     offsets = {}
     with tarfile.open(tar_path, 'r:') as tar:
@@ -68,7 +67,7 @@ def tar_member_offsets(tar_path: str) -> Dict[str, Tuple[int, int]]:
     return offsets
 
 
-def build_shard_index(tar_path: str, samples: List[dict], extra: Optional[dict] = None) -> dict:
+def build_shard_index(tar_path: str, samples: list[dict], extra: dict | None = None) -> dict:
     """The index of a tar whose samples are described by ``samples`` (``{'id', 'num_frames',
     'meta', 'checksums'}`` each, in write order, ``checksums`` by member name); offsets come from
     the tar itself, not from bookkeeping."""
@@ -149,8 +148,8 @@ def write_split_index(out_dir: str, dataset: str, split: str, num_shards: int) -
     return split_index
 
 
-def find_split_index(path_or_dir: str, dataset: Optional[str] = None,
-                     split: Optional[str] = None) -> str:
+def find_split_index(path_or_dir: str, dataset: str | None = None,
+                     split: str | None = None) -> str:
     """Resolve a split index file from a file path or a shard folder (+ dataset / split)."""
     if os.path.isfile(path_or_dir):
         return path_or_dir
@@ -166,8 +165,8 @@ def find_split_index(path_or_dir: str, dataset: Optional[str] = None,
     return found[0]
 
 
-def load_split_index(path_or_dir: str, dataset: Optional[str] = None,
-                     split: Optional[str] = None) -> List[ShardSample]:
+def load_split_index(path_or_dir: str, dataset: str | None = None,
+                     split: str | None = None) -> list[ShardSample]:
     """All samples of a split, in shard order, as :class:`ShardSample` (no tar is opened)."""
     split_path = find_split_index(path_or_dir, dataset, split)
     split_index = read_json(split_path, 'split index')
@@ -197,7 +196,7 @@ def load_split_index(path_or_dir: str, dataset: Optional[str] = None,
     return samples
 
 
-def member_position(value, index_format: str) -> Tuple[int, int, Optional[int]]:
+def member_position(value, index_format: str) -> tuple[int, int, int | None]:
     """``(offset, size, crc32)`` from an index's ``[offset, size, crc32]``, or version 1's
     ``[offset, size]`` (crc32 None): a current index must carry the checksum, so the loader
     always checks what it reads."""

@@ -16,18 +16,24 @@ import sys
 import tarfile
 import threading
 from collections import OrderedDict
-from typing import Dict, List, Optional
 
 import cv2
 import numpy as np
 from webdataset import TarWriter
 
-from ..keypoints import HANDS, NUM_KEYPOINTS
-from .manifest import REQUIRED as MANIFEST_REQUIRED
-from ..fileio import write_text_atomic
-from .shard_index import (SHARD_FORMAT, ShardFormatError, ShardSample, build_shard_index,
-                          member_checksum, member_position, read_shard_index,
-                          tar_member_offsets)
+from unisign_fla.fileio import write_text_atomic
+from unisign_fla.formats.manifest import REQUIRED as MANIFEST_REQUIRED
+from unisign_fla.formats.shard_index import (
+    SHARD_FORMAT,
+    ShardFormatError,
+    ShardSample,
+    build_shard_index,
+    member_checksum,
+    member_position,
+    read_shard_index,
+    tar_member_offsets,
+)
+from unisign_fla.keypoints import HANDS, NUM_KEYPOINTS
 
 META_REQUIRED = tuple(MANIFEST_REQUIRED) + ('fps', 'width', 'height', 'num_frames',
                                             'frame_indices', 'estimator', 'crop_size')
@@ -50,7 +56,7 @@ def _load_npy(data: bytes, where: str) -> np.ndarray:
         raise ShardFormatError(f'{where}: not a plain .npy array ({e})') from None
 
 
-def pose_problem(pose: np.ndarray, width, height) -> Optional[str]:
+def pose_problem(pose: np.ndarray, width, height) -> str | None:
     """Why keypoints (T, 133, 3) of a ``width`` x ``height`` frame are unfit to train on, or
     None. Every value must be finite and every score >= 0; a point scoring above
     ``CONFIDENT_SCORE`` (the threshold at which normalisation uses a joint) must lie in
@@ -83,7 +89,7 @@ def pose_problem(pose: np.ndarray, width, height) -> Optional[str]:
     return None
 
 
-def encode_sample(sample: dict, jpeg_quality: int = 90) -> Dict[str, bytes]:
+def encode_sample(sample: dict, jpeg_quality: int = 90) -> dict[str, bytes]:
     """Member bytes of a sample given as ``read_sample`` returns it (``id``, ``pose``, ``meta``,
     and per hand ``{'crops': (K, S, S, 3) uint8 RGB, 'boxes': (K, 5)}``, or no hands at all)."""
     where = f'sample {sample["id"]!r}'
@@ -128,7 +134,7 @@ class ShardWriter:
         self.tmp_path = tar_path + '.tmp'
         self.json_path = tar_path[:-len('.tar')] + '.json'
         self.jpeg_quality = jpeg_quality
-        self._entries: List[dict] = []
+        self._entries: list[dict] = []
         if os.path.lexists(self.tmp_path):   # left by an interrupted attempt at this shard
             os.remove(self.tmp_path)
         self._file = open(self.tmp_path, 'xb')   # a new file: never through a planted symlink
@@ -138,7 +144,7 @@ class ShardWriter:
         self.write_encoded(sample['id'], encode_sample(sample, self.jpeg_quality),
                            num_frames=len(sample['pose']), meta=sample['meta'])
 
-    def write_encoded(self, sample_id: str, members: Dict[str, bytes], num_frames: int,
+    def write_encoded(self, sample_id: str, members: dict[str, bytes], num_frames: int,
                       meta: dict) -> None:
         """Write members already made by ``encode_sample`` (lets callers encode in threads)."""
         self._writer.write({'__key__': sample_id, **members})
@@ -146,7 +152,7 @@ class ShardWriter:
                               'checksums': {name: member_checksum(data)
                                             for name, data in members.items()}})
 
-    def finish(self, extra_index: Optional[dict] = None) -> dict:
+    def finish(self, extra_index: dict | None = None) -> dict:
         """Close, index (offsets read back from the tar headers), rename, write the index."""
         self._close()
         index = build_shard_index(self.tmp_path, self._entries, extra_index)
@@ -271,7 +277,7 @@ def read_sample(sample: ShardSample, with_crops: bool = True) -> dict:
     return out
 
 
-def _validate_members(members: Dict[str, bytes], where: str) -> List[str]:
+def _validate_members(members: dict[str, bytes], where: str) -> list[str]:
     """Problems of one sample's members; ``where`` is ``'shard: sample id'``."""
     problems = []
     for name in sorted(set(members) - KNOWN_MEMBERS):
@@ -317,7 +323,7 @@ def _validate_members(members: Dict[str, bytes], where: str) -> List[str]:
     return problems
 
 
-def _validate_hand(members, hand, num_frames, meta, where) -> List[str]:
+def _validate_hand(members, hand, num_frames, meta, where) -> list[str]:
     jpg_name, boxes_name = f'{hand}.jpg', f'{hand}_boxes.npy'
     if boxes_name not in members:
         return [f'{where}: member {jpg_name!r}: present without {boxes_name!r}'] \
@@ -347,11 +353,11 @@ def _validate_hand(members, hand, num_frames, meta, where) -> List[str]:
     return problems
 
 
-def validate_shard(tar_path: str, notes: Optional[List[str]] = None) -> List[str]:
+def validate_shard(tar_path: str, notes: list[str] | None = None) -> list[str]:
     """Every problem found in a shard (and its index, if present); an empty list means valid.
     Remarks that are not problems (an index too old to carry checksums) go to ``notes``."""
     try:
-        samples: Dict[str, Dict[str, bytes]] = OrderedDict()
+        samples: dict[str, dict[str, bytes]] = OrderedDict()
         with tarfile.open(tar_path, 'r:') as tar:
             for info in tar:
                 key, _, name = info.name.partition('.')
@@ -370,8 +376,8 @@ def validate_shard(tar_path: str, notes: Optional[List[str]] = None) -> List[str
                                       notes if notes is not None else [])
 
 
-def _validate_index(tar_path: str, json_path: str, samples: Dict[str, Dict[str, bytes]],
-                    notes: List[str]) -> List[str]:
+def _validate_index(tar_path: str, json_path: str, samples: dict[str, dict[str, bytes]],
+                    notes: list[str]) -> list[str]:
     """Problems of a shard's index against the tar: ids, offsets and checksums."""
     problems = []
     try:
@@ -400,7 +406,7 @@ def _validate_index(tar_path: str, json_path: str, samples: Dict[str, Dict[str, 
     return problems
 
 
-def main(argv: Optional[List[str]] = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog='python -m unisign_fla.formats.shards',
                                      description='Check webdataset shards against docs/formats.md.')
     sub = parser.add_subparsers(dest='command', required=True)

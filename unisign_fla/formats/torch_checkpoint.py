@@ -22,10 +22,22 @@ from typing import Any
 
 import torch
 
-from .load_limits import LoadBudget, UnsafePickleError, describe, load_limit, refusals_naming
-from .pickle_opcodes import check_keys, kind_of
-from .safe_pickle import (MAX_DIM_SIZE, ArrayUnpickler, Marker, StandIn, check_shape,
-                          load_pickle_data)
+from unisign_fla.formats.load_limits import (
+    LoadBudget,
+    UnsafePickleError,
+    describe,
+    load_limit,
+    refusals_naming,
+)
+from unisign_fla.formats.pickle_opcodes import check_keys, kind_of
+from unisign_fla.formats.safe_pickle import (
+    MAX_DIM_SIZE,
+    ArrayUnpickler,
+    Marker,
+    StandIn,
+    check_shape,
+    load_pickle_data,
+)
 
 ZIP_MAGIC = b'PK\x03\x04'
 LEGACY_MAGIC = b'\x80\x02\x8a\x0al\xfc\x9cF\xf9 j\xa8P\x19'   # torch < 1.6 pickled this first

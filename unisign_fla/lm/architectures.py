@@ -4,9 +4,17 @@ They stand in for mT5 / mBART (seq2seq) and Qwen / Llama (decoder-only) when no 
 weights can be downloaded; the model classes are the real ones, so everything downstream
 (``from_pretrained``, peft LoRA, ``generate``) runs the same code path as with the real models.
 """
-from transformers import (GenerationConfig, LlamaConfig, LlamaForCausalLM, PreTrainedModel,
-                          PreTrainedTokenizerBase, Qwen2Config, Qwen2ForCausalLM, T5Config,
-                          T5ForConditionalGeneration)
+from transformers import (
+    GenerationConfig,
+    LlamaConfig,
+    LlamaForCausalLM,
+    PreTrainedModel,
+    PreTrainedTokenizerBase,
+    Qwen2Config,
+    Qwen2ForCausalLM,
+    T5Config,
+    T5ForConditionalGeneration,
+)
 
 ARCHITECTURES = ('llama', 'qwen2', 't5')
 SEQ2SEQ_ARCHITECTURES = ('t5',)

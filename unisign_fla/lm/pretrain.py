@@ -16,9 +16,9 @@ import numpy as np
 import torch
 from transformers import PreTrainedModel, PreTrainedTokenizerBase
 
-from .architectures import SEQ2SEQ_ARCHITECTURES, build_small_lm
-from .denoising import mask_spans
-from .tokenizer import guess_language, train_tokenizer
+from unisign_fla.lm.architectures import SEQ2SEQ_ARCHITECTURES, build_small_lm
+from unisign_fla.lm.denoising import mask_spans
+from unisign_fla.lm.tokenizer import guess_language, train_tokenizer
 
 STATS_FILE = 'pretrain_stats.json'
 

@@ -6,7 +6,7 @@ a wrapped layer's own ``q.weight`` becomes ``q.base_layer.weight``, beside the n
 checkpoint, an earlier full fine-tuning stage) therefore names none of a LoRA model's weights;
 mapping the plain names lets it initialise one.
 """
-from typing import Iterable
+from collections.abc import Iterable
 
 WRAPPER = '.base_model.model.'
 BASE_LAYER = '.base_layer.'

@@ -5,15 +5,13 @@ and swaps in a pretrained language model head. The head owns the tokenizer, so b
 target strings, and the same model class serves SLT, CSLR and ISLR through task prompts.
 """
 import inspect
-from typing import Dict, List, Optional
 
 from mmengine.logging import print_log
 from mmengine.model import BaseModel
 
 from unisign_fla.engine.checkpoint import load_checkpoint_state_dict
+from unisign_fla.models.lora_names import names_by_plain_name
 from unisign_fla.registry import MODELS
-
-from .lora_names import names_by_plain_name
 
 LANGUAGE_NAMES = {'zh': 'Chinese', 'de': 'German', 'en': 'English'}
 DEFAULT_PROMPTS = {
@@ -43,11 +41,11 @@ class SignTranslator(BaseModel):
         generation: ``max_new_tokens``, ``num_beams`` for prediction.
     """
 
-    def __init__(self, encoder: dict, head: dict, encoder_checkpoint: Optional[str] = None,
-                 freeze_encoder: bool = False, init_checkpoint: Optional[str] = None,
-                 prompts: Optional[Dict[str, str]] = None,
-                 generation: Optional[dict] = None, data_preprocessor: Optional[dict] = None,
-                 init_cfg: Optional[dict] = None):
+    def __init__(self, encoder: dict, head: dict, encoder_checkpoint: str | None = None,
+                 freeze_encoder: bool = False, init_checkpoint: str | None = None,
+                 prompts: dict[str, str] | None = None,
+                 generation: dict | None = None, data_preprocessor: dict | None = None,
+                 init_cfg: dict | None = None):
         super().__init__(data_preprocessor=data_preprocessor, init_cfg=init_cfg)
         self.encoder = MODELS.build(encoder)
         self.head = MODELS.build(dict(head, in_channels=self.encoder.out_channels))
@@ -102,7 +100,7 @@ class SignTranslator(BaseModel):
         return {k: v for k, v in inputs.items() if k not in ('keypoints', 'mask')
                 and (self._encoder_takes is None or k in self._encoder_takes)}
 
-    def forward(self, inputs: dict, data_samples: List[dict], mode: str = 'tensor'):
+    def forward(self, inputs: dict, data_samples: list[dict], mode: str = 'tensor'):
         visual, visual_mask = self.encoder(inputs['keypoints'], inputs['mask'],
                                            **self._rgb_inputs(inputs))
         if mode == 'tensor':

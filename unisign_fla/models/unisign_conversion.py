@@ -11,15 +11,17 @@ is closed for good, which makes that branch change nothing, is reported.
 """
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable, Dict, List, Optional, Tuple
 
 import torch
 
 from unisign_fla.engine.checkpoint import load_checkpoint
-from unisign_fla.models.encoders.unisign_pgf import (UNISIGN_BACKBONE_PREFIX,
-                                                     UNISIGN_FUSION_PREFIXES,
-                                                     UNISIGN_UNUSED_PREFIXES)
+from unisign_fla.models.encoders.unisign_pgf import (
+    UNISIGN_BACKBONE_PREFIX,
+    UNISIGN_FUSION_PREFIXES,
+    UNISIGN_UNUSED_PREFIXES,
+)
 
 PARTS = {'body': 'body', 'left': 'hand', 'right': 'hand', 'face_all': 'face'}
 _PART = '(body|left|right|face_all)'
@@ -43,7 +45,7 @@ def _block(rest: str) -> str:
     return rest
 
 
-KEY_RULES: Tuple[Tuple[str, Callable[[re.Match], str]], ...] = (
+KEY_RULES: tuple[tuple[str, Callable[[re.Match], str]], ...] = (
     (rf'proj_linear\.{_PART}\.(.+)', lambda m: f'encoder.branches.{PARTS[m[1]]}.embed.{m[2]}'),
     (rf'gcn_modules\.{_PART}\.layer(\d+)_0\.(.+)',
      lambda m: f'encoder.branches.{PARTS[m[1]]}.spatial.{m[2]}.{_block(m[3])}'),
@@ -61,15 +63,15 @@ KEY_RULES: Tuple[Tuple[str, Callable[[re.Match], str]], ...] = (
 class ConversionReport:
     """What ``convert_unisign_state_dict`` did, for the CLI to print."""
     converted: int = 0
-    deduplicated: List[str] = field(default_factory=list)   # right-hand copies of shared weights
-    dropped: List[str] = field(default_factory=list)
+    deduplicated: list[str] = field(default_factory=list)   # right-hand copies of shared weights
+    dropped: list[str] = field(default_factory=list)
     upcast: int = 0
     rgb: int = 0                      # tensors of the RGB branch (0: a pose-only checkpoint)
-    gate_closed: Optional[bool] = None   # PGF's gate zero for every input; None without RGB
+    gate_closed: bool | None = None   # PGF's gate zero for every input; None without RGB
     rgb_left_out: int = 0             # RGB-branch tensors not written (``pose_only``)
 
 
-def unisign_state_dict(checkpoint: dict, name: str) -> Dict[str, torch.Tensor]:
+def unisign_state_dict(checkpoint: dict, name: str) -> dict[str, torch.Tensor]:
     """The state dict inside a Uni-Sign checkpoint (``{'model': ...}``) or a bare state dict."""
     state = checkpoint.get('model', checkpoint) if isinstance(checkpoint, dict) else None
     if not isinstance(state, dict) or not all(isinstance(v, torch.Tensor) for v in state.values()):
@@ -87,7 +89,7 @@ def target_key(key: str) -> str | None:
     return None
 
 
-def pgf_gate_closed(state: Dict[str, torch.Tensor]) -> Optional[bool]:
+def pgf_gate_closed(state: dict[str, torch.Tensor]) -> bool | None:
     """Whether a Uni-Sign RGB-pose checkpoint's gate is zero whatever the input (the RGB branch
     then changes nothing, as with Uni-Sign's own zero initialisation); None without a gate."""
     weight, bias = state.get(LAST_GATE_CONV + 'weight'), state.get(LAST_GATE_CONV + 'bias')
@@ -96,8 +98,8 @@ def pgf_gate_closed(state: Dict[str, torch.Tensor]) -> Optional[bool]:
     return bool((weight == 0).all() and (bias <= 0).all())
 
 
-def convert_unisign_state_dict(state: Dict[str, torch.Tensor], name: str = 'checkpoint'
-                               ) -> Tuple[Dict[str, torch.Tensor], ConversionReport]:
+def convert_unisign_state_dict(state: dict[str, torch.Tensor], name: str = 'checkpoint'
+                               ) -> tuple[dict[str, torch.Tensor], ConversionReport]:
     """Rename Uni-Sign's model weights to a ``SignTranslator`` with a ``UniSignPoseEncoder``
     (with ``rgb=dict(type='UniSignRGBFusion')`` for an RGB-pose checkpoint) and an adapter-free
     ``LanguageModelHead``."""
@@ -108,8 +110,8 @@ def convert_unisign_state_dict(state: Dict[str, torch.Tensor], name: str = 'chec
     if unknown:
         raise ValueError(f'{name}: {len(unknown)} keys are not part of Uni-Sign\'s model: '
                          f'{", ".join(unknown[:8])}{", ..." if len(unknown) > 8 else ""}')
-    out: Dict[str, torch.Tensor] = {}
-    sources: Dict[str, str] = {}
+    out: dict[str, torch.Tensor] = {}
+    sources: dict[str, str] = {}
     for key, tensor in state.items():
         if key.startswith(DROPPED_PREFIXES):
             report.dropped.append(key)

@@ -6,9 +6,9 @@ scores drop, so that score-aware models have something real to exploit.
 """
 import numpy as np
 
-from ..keypoints import BODY, FACE, FEET, INDEX, LEFT_HAND, RIGHT_HAND
-from .signer import FRAME_SIZE, Signer
-from .skeleton import Pose
+from unisign_fla.keypoints import BODY, FACE, FEET, INDEX, LEFT_HAND, RIGHT_HAND
+from unisign_fla.synthsign.signer import FRAME_SIZE, Signer
+from unisign_fla.synthsign.skeleton import Pose
 
 _BLUR_START = 0.5        # wrist speed in hand lengths per frame where motion blur starts
 

@@ -11,19 +11,23 @@ import multiprocessing
 import os
 import time
 from dataclasses import dataclass
-from typing import Dict, List, Optional, Tuple
 
 import numpy as np
 
-from ..fileio import atomic_write, write_text_atomic
-from ..formats.manifest import write_manifest
-from .estimator import simulate_estimator
-from .grammar import Grammar
-from .motion import build_timeline
-from .render import write_video
-from .signer import FRAME_SIZE, SPLIT_SIGNERS, make_signers, signers_by_split
-from .skeleton import synthesize_pose
-from .vocabulary import LEXICON_SEED, MIN_MANUAL_DISTANCE, MINIMAL_PAIRS, build_vocabulary
+from unisign_fla.fileio import atomic_write, write_text_atomic
+from unisign_fla.formats.manifest import write_manifest
+from unisign_fla.synthsign.estimator import simulate_estimator
+from unisign_fla.synthsign.grammar import Grammar
+from unisign_fla.synthsign.motion import build_timeline
+from unisign_fla.synthsign.render import write_video
+from unisign_fla.synthsign.signer import FRAME_SIZE, SPLIT_SIGNERS, make_signers, signers_by_split
+from unisign_fla.synthsign.skeleton import synthesize_pose
+from unisign_fla.synthsign.vocabulary import (
+    LEXICON_SEED,
+    MIN_MANUAL_DISTANCE,
+    MINIMAL_PAIRS,
+    build_vocabulary,
+)
 
 FPS = 12.5
 FORMAT = 'synthsign/1'
@@ -34,12 +38,12 @@ SUMMARY_FILE = 'synthsign.json'
 @dataclass(frozen=True)
 class Preset:
     """Clip counts of a size: sentences per split, ISLR clips per sign per split (capped)."""
-    sentences: Tuple[int, int, int]
-    islr_per_sign: Tuple[int, int, int]
-    islr_cap: Tuple[Optional[int], Optional[int], Optional[int]] = (None, None, None)
+    sentences: tuple[int, int, int]
+    islr_per_sign: tuple[int, int, int]
+    islr_cap: tuple[int | None, int | None, int | None] = (None, None, None)
 
 
-PRESETS: Dict[str, Preset] = {
+PRESETS: dict[str, Preset] = {
     'tiny': Preset((16, 6, 6), (1, 1, 1), islr_cap=(12, 4, 4)),
     'small': Preset((400, 60, 60), (2, 1, 1)),
     'demo': Preset((2000, 250, 250), (8, 1, 1)),
@@ -52,10 +56,10 @@ class ClipSpec:
     id: str
     split: str
     signer: int
-    glosses: Tuple[str, ...]
-    text: Optional[str]
-    label: Optional[str]
-    seed: Tuple[int, ...]
+    glosses: tuple[str, ...]
+    text: str | None
+    label: str | None
+    seed: tuple[int, ...]
 
     def record(self, signers) -> dict:
         rec = dict(id=self.id, dataset='synthsign', split=self.split,
@@ -68,7 +72,7 @@ class ClipSpec:
         return rec
 
 
-def plan_clips(seed: int, size: str, vocabulary=None, signers=None) -> List[ClipSpec]:
+def plan_clips(seed: int, size: str, vocabulary=None, signers=None) -> list[ClipSpec]:
     """All clips of a data set in their fixed order (sentences, then ISLR, split by split)."""
     if size not in PRESETS:
         raise ValueError(f'unknown size {size!r}, expected one of {sorted(PRESETS)}')
@@ -136,7 +140,7 @@ def _make_clip_in_worker(spec: ClipSpec) -> int:
     return make_clip(spec, _WORKER['signs'], _WORKER['signers'], _WORKER['out_dir'])
 
 
-def _load_complete(out_dir: str, seed: int, size: str) -> Optional[dict]:
+def _load_complete(out_dir: str, seed: int, size: str) -> dict | None:
     path = os.path.join(out_dir, SUMMARY_FILE)
     if not os.path.isfile(path):
         return None

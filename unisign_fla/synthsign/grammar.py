@@ -9,14 +9,20 @@ NEXT-WEEK HE CAR SELL QUESTION         -> Will he sell a car next week?
 NOW CHILD OLD DRAW WHAT                -> What is the old child drawing now?
 BOOK BUY WHO                           -> Who buys a book?
 """
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
-from .morphology import (be_present, indefinite_article, past, plural, present_participle,
-                         third_person)
-from .vocabulary import Sign, vocabulary_index
+from unisign_fla.synthsign.morphology import (
+    be_present,
+    indefinite_article,
+    past,
+    plural,
+    present_participle,
+    third_person,
+)
+from unisign_fla.synthsign.vocabulary import Sign, vocabulary_index
 
 MIN_SIGNS, MAX_SIGNS = 3, 7
 # Stative verbs take no progressive: NOW HE CAKE WANT -> Now he wants a cake.
@@ -28,7 +34,7 @@ _TYPE_PROBS = (0.55, 0.17, 0.12, 0.09, 0.07)
 @dataclass(frozen=True)
 class Sentence:
     """A sentence: its glosses in sign order and its English translation."""
-    gloss: Tuple[str, ...]
+    gloss: tuple[str, ...]
     text: str
     kind: str
     tense: str
@@ -36,10 +42,10 @@ class Sentence:
 
 @dataclass
 class _NounPhrase:
-    glosses: List[str]          # sign order: NOUN [ADJ] [NUMBER] or a pronoun
+    glosses: list[str]          # sign order: NOUN [ADJ] [NUMBER] or a pronoun
     head: Sign
-    adjective: Optional[Sign] = None
-    number: Optional[Sign] = None
+    adjective: Sign | None = None
+    number: Sign | None = None
 
     @property
     def plural(self) -> bool:
@@ -61,11 +67,11 @@ class Grammar:
 
     def __init__(self, signs: Sequence[Sign]):
         self.signs = vocabulary_index(signs)
-        by_cat: Dict[str, List[Sign]] = {}
+        by_cat: dict[str, list[Sign]] = {}
         for s in signs:
             by_cat.setdefault(s.category, []).append(s)
         self.by_category = by_cat
-        self.nouns_by_kind: Dict[str, List[Sign]] = {}
+        self.nouns_by_kind: dict[str, list[Sign]] = {}
         for s in by_cat['noun'] + by_cat['person']:
             self.nouns_by_kind.setdefault(s.kind, []).append(s)
 
@@ -74,7 +80,7 @@ class Grammar:
         return items[int(rng.integers(len(items)))]
 
     def _noun_phrase(self, rng, kinds: Sequence[str], pronoun_prob: float, adj_prob: float,
-                     num_prob: float, exclude: Optional[Sign] = None) -> _NounPhrase:
+                     num_prob: float, exclude: Sign | None = None) -> _NounPhrase:
         if 'person' in kinds and rng.random() < pronoun_prob:
             choices = [p for p in self.by_category['pronoun'] if p is not exclude]
             head = self._pick(rng, choices)
@@ -109,8 +115,8 @@ class Grammar:
                 return sentence
 
     # -- translation ---------------------------------------------------------------------------
-    def translate(self, kind: str, time: Optional[Sign], subject: Optional[_NounPhrase],
-                  obj: Optional[_NounPhrase], verb: Sign) -> Sentence:
+    def translate(self, kind: str, time: Sign | None, subject: _NounPhrase | None,
+                  obj: _NounPhrase | None, verb: Sign) -> Sentence:
         glosses = ([time.gloss] if time else []) + (subject.glosses if subject else []) \
             + (obj.glosses if obj else []) + [verb.gloss]
         glosses += {'negation': ['NOT'], 'yesno': ['QUESTION'], 'what': ['WHAT'],

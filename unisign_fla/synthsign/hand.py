@@ -5,7 +5,6 @@ interpolated during transitions (co-articulation). Forward kinematics is planar:
 segment is flexed out of the image plane, so its projected length is ``L * cos(cumulative
 flexion)``; a closed fist therefore folds the fingertips back over the palm, as a camera sees it.
 """
-from typing import Dict, Tuple
 
 import numpy as np
 
@@ -22,7 +21,7 @@ PALM_CENTER = np.array([0.0, -0.38])                  # where a sign's location 
 _CURLS = {'E': (0, 0, 0), 'C': (30, 40, 25), 'O': (45, 60, 35), 'F': (88, 100, 60),
           'bent': (82, 0, 0), 'claw': (15, 80, 55)}
 # name: (index, middle, ring, pinky curls), spread, thumb direction (deg towards +x), thumb curl
-_SHAPES: Dict[str, Tuple] = {
+_SHAPES: dict[str, tuple] = {
     'B': (('E', 'E', 'E', 'E'), 0.2, 12, (10, 10)),
     '5': (('E', 'E', 'E', 'E'), 1.8, 70, (0, 0)),
     'A': (('F', 'F', 'F', 'F'), 0.0, 15, (0, 0)),

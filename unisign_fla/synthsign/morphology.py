@@ -4,7 +4,6 @@ Signs carry no inflection (as in many sign languages); the English side must add
 what makes SynthSign translation more than a word-for-word lookup.
 """
 import re
-from typing import Dict
 
 _CVC = re.compile(r'[^aeiou][aeiou][^aeiouwxy]$')
 _SIBILANT = ('s', 'sh', 'ch', 'x', 'z')
@@ -19,7 +18,7 @@ def _doubles_final_consonant(word: str) -> bool:
     return bool(_CVC.search(word)) and _one_syllable(word)
 
 
-def plural(noun: str, forms: Dict[str, str]) -> str:
+def plural(noun: str, forms: dict[str, str]) -> str:
     if 'plural' in forms:
         return forms['plural']
     if noun.endswith(_SIBILANT) or re.search(r'[^aeiou]o$', noun):
@@ -39,7 +38,7 @@ def third_person(verb: str) -> str:
     return verb + 's'
 
 
-def past(verb: str, forms: Dict[str, str]) -> str:
+def past(verb: str, forms: dict[str, str]) -> str:
     if forms.get('past'):
         return forms['past']
     if verb.endswith('e'):

@@ -5,15 +5,15 @@ Coordinates are in the signer's body units (shoulder width = 1, origin at the ne
 Each hand's x is stored in its *own* frame (negative = towards its own side), so the two hands
 of a symmetric sign have identical channels; the skeleton mirrors the left hand.
 """
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 
-from .face import EYE_LINE, FACE_DIM, face_vector
-from .hand import SHAPE_DIM, shape_vector
-from .signer import Signer
-from .vocabulary import Sign
+from unisign_fla.synthsign.face import EYE_LINE, FACE_DIM, face_vector
+from unisign_fla.synthsign.hand import SHAPE_DIM, shape_vector
+from unisign_fla.synthsign.signer import Signer
+from unisign_fla.synthsign.vocabulary import Sign
 
 _MOVEMENT_FRAMES = {'tap': 5, 'circle': 7, 'up': 6, 'down': 6, 'across': 6, 'out': 6,
                     'zigzag': 7, 'arc': 6, 'twist': 6}

@@ -8,11 +8,11 @@ fingernails, so minimal pairs that differ only in ``facing`` are separable from 
 import cv2
 import numpy as np
 
-from ..fileio import atomic_write
-from ..keypoints import INDEX, LEFT_HAND, RIGHT_HAND
-from .face import EYE_LINE, HEAD_HALF_HEIGHT
-from .signer import FRAME_SIZE, Signer
-from .skeleton import Pose
+from unisign_fla.fileio import atomic_write
+from unisign_fla.keypoints import INDEX, LEFT_HAND, RIGHT_HAND
+from unisign_fla.synthsign.face import EYE_LINE, HEAD_HALF_HEIGHT
+from unisign_fla.synthsign.signer import FRAME_SIZE, Signer
+from unisign_fla.synthsign.skeleton import Pose
 
 FOURCC = 'mp4v'
 _SHIFT = 2                                   # fractional bits: sub-pixel drawing

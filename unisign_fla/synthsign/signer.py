@@ -4,7 +4,6 @@ Variation is realistic but bounded (proportions +-10 %, a few pixels of noise) s
 trained on some signers can recognise the same signs from others; splits are by signer.
 """
 from dataclasses import asdict, dataclass
-from typing import Dict, List, Tuple
 
 import numpy as np
 
@@ -19,7 +18,7 @@ class Signer:
     id: str
     split: str
     scale: float
-    neck: Tuple[float, float]             # neck base in pixels
+    neck: tuple[float, float]             # neck base in pixels
     upper_arm: float
     forearm: float
     hand: float
@@ -28,21 +27,21 @@ class Signer:
     transition: int                       # frames between signs
     noise_px: float
     dropout: float                        # probability that a hand drops out in a frame
-    skin: Tuple[int, int, int]            # BGR colours
-    shirt: Tuple[int, int, int]
-    hair: Tuple[int, int, int]
-    background: Tuple[int, int, int]
+    skin: tuple[int, int, int]            # BGR colours
+    shirt: tuple[int, int, int]
+    hair: tuple[int, int, int]
+    background: tuple[int, int, int]
 
     def to_json(self) -> dict:
         return asdict(self)
 
 
-def _colour(rng: np.random.Generator, low: Tuple[int, int, int],
-            high: Tuple[int, int, int]) -> Tuple[int, int, int]:
+def _colour(rng: np.random.Generator, low: tuple[int, int, int],
+            high: tuple[int, int, int]) -> tuple[int, int, int]:
     return tuple(int(rng.integers(lo, hi + 1)) for lo, hi in zip(low, high))
 
 
-def make_signers(seed: int) -> List[Signer]:
+def make_signers(seed: int) -> list[Signer]:
     """Twelve signers, the first eight for training, then two dev and two test signers."""
     rng = np.random.default_rng([seed, 7001])
     splits = [name for name, count in SPLIT_SIGNERS for _ in range(count)]
@@ -66,8 +65,8 @@ def make_signers(seed: int) -> List[Signer]:
     return signers
 
 
-def signers_by_split(signers: List[Signer]) -> Dict[str, List[Signer]]:
-    out: Dict[str, List[Signer]] = {name: [] for name, _ in SPLIT_SIGNERS}
+def signers_by_split(signers: list[Signer]) -> dict[str, list[Signer]]:
+    out: dict[str, list[Signer]] = {name: [] for name, _ in SPLIT_SIGNERS}
     for s in signers:
         out[s.split].append(s)
     return out

@@ -8,11 +8,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..keypoints import FEET, INDEX, LEFT_HAND, NUM_KEYPOINTS, RIGHT_HAND
-from .face import EYE_LINE, face_points
-from .hand import hand_joints, wrist_from_palm
-from .motion import Timeline, head_centre
-from .signer import Signer
+from unisign_fla.keypoints import FEET, INDEX, LEFT_HAND, NUM_KEYPOINTS, RIGHT_HAND
+from unisign_fla.synthsign.face import EYE_LINE, face_points
+from unisign_fla.synthsign.hand import hand_joints, wrist_from_palm
+from unisign_fla.synthsign.motion import Timeline, head_centre
+from unisign_fla.synthsign.signer import Signer
 
 # Body-unit positions of the signer's right side (image left); the left side mirrors x.
 _SHOULDER = np.array([-0.5, 0.03])

@@ -8,7 +8,6 @@ are identical and which differ only in which side of the hand faces the camera.
 """
 import itertools
 from dataclasses import asdict, dataclass, field
-from typing import Dict, List, Optional, Tuple
 
 import numpy as np
 
@@ -87,7 +86,7 @@ class SignParameters:
     face: str
     facing: str
 
-    def manual(self) -> Tuple:
+    def manual(self) -> tuple:
         return tuple(getattr(self, name) for name in MANUAL_PARAMETERS)
 
 
@@ -98,9 +97,9 @@ class Sign:
     word: str
     category: str                       # time/pronoun/person/noun/verb/intransitive/adjective/...
     params: SignParameters
-    kind: Optional[str] = None          # semantic kind of a noun
-    takes: Tuple[str, ...] = ()         # object kinds (verbs) or noun kinds (adjectives)
-    forms: Dict[str, str] = field(default_factory=dict)  # irregular inflections, tense, number
+    kind: str | None = None          # semantic kind of a noun
+    takes: tuple[str, ...] = ()         # object kinds (verbs) or noun kinds (adjectives)
+    forms: dict[str, str] = field(default_factory=dict)  # irregular inflections, tense, number
 
     def to_json(self) -> dict:
         out = asdict(self)
@@ -108,7 +107,7 @@ class Sign:
         return out
 
 
-def _lexical_entries() -> List[dict]:
+def _lexical_entries() -> list[dict]:
     """Every word of the language with its grammar information, in a fixed order."""
     entries = []
     for gloss, (english, tense) in _TIMES.items():
@@ -149,7 +148,7 @@ def manual_distance(a: SignParameters, b: SignParameters) -> int:
     return sum(x != y for x, y in zip(a.manual(), b.manual()))
 
 
-def _draw_parameters(count: int, rng: np.random.Generator) -> List[Tuple]:
+def _draw_parameters(count: int, rng: np.random.Generator) -> list[tuple]:
     """Greedy draw of ``count`` manual parameter tuples, pairwise at least MIN_MANUAL_DISTANCE
     apart. Two-handed and face-near signs are kept a minority, as in natural sign languages."""
     space = list(itertools.product(HANDSHAPES, LOCATIONS, MOVEMENTS, HAND_ARRANGEMENTS, ORIENTATIONS))
@@ -157,7 +156,7 @@ def _draw_parameters(count: int, rng: np.random.Generator) -> List[Tuple]:
                         * (0.35 if c[3] != 'one' and c[1] in ('forehead', 'eyes', 'nose') else 1.0)
                         for c in space])
     order = rng.choice(len(space), size=len(space), replace=False, p=weights / weights.sum())
-    chosen: List[Tuple] = []
+    chosen: list[tuple] = []
     for idx in order:
         cand = space[idx]
         if all(sum(x != y for x, y in zip(cand, c)) >= MIN_MANUAL_DISTANCE for c in chosen):
@@ -167,14 +166,14 @@ def _draw_parameters(count: int, rng: np.random.Generator) -> List[Tuple]:
     raise RuntimeError(f'could not draw {count} distinct signs')  # the space holds >10000
 
 
-def build_vocabulary(seed: int = LEXICON_SEED) -> List[Sign]:
+def build_vocabulary(seed: int = LEXICON_SEED) -> list[Sign]:
     """The lexicon in a fixed order; the second sign of each minimal pair copies the first's
     manual parameters and face, and only flips ``facing``."""
     entries = _lexical_entries()
     pair_second = {b: a for a, b in MINIMAL_PAIRS}
     rng = np.random.default_rng(seed)
     drawn = iter(_draw_parameters(len(entries) - len(pair_second), rng))
-    by_gloss: Dict[str, SignParameters] = {}
+    by_gloss: dict[str, SignParameters] = {}
     for entry in entries:
         if entry['gloss'] in pair_second:
             continue
@@ -192,5 +191,5 @@ def build_vocabulary(seed: int = LEXICON_SEED) -> List[Sign]:
             for e in entries]
 
 
-def vocabulary_index(signs: List[Sign]) -> Dict[str, Sign]:
+def vocabulary_index(signs: list[Sign]) -> dict[str, Sign]:
     return {s.gloss: s for s in signs}

@@ -5,15 +5,13 @@ are candidates (a crop whose hand mean score clears the threshold) and the frame
 least reliable fingertips among them). Below: the chosen crops themselves, one strip per hand,
 so a person can see whether the crops RGB learns from actually show a hand.
 """
-from typing import Dict, Optional
 
 import matplotlib
 import numpy as np
 
 from unisign_fla.keypoints import HAND_SCORE_THRESHOLD
-
-from .crop_choice import HAND_LETTERS, HandCrops
-from .pose_drawing import CROP_COLORS
+from unisign_fla.visualization.crop_choice import HAND_LETTERS, HandCrops
+from unisign_fla.visualization.pose_drawing import CROP_COLORS
 
 matplotlib.use('Agg')
 import matplotlib.pyplot as plt  # noqa: E402  (after choosing the file-only backend)
@@ -36,7 +34,7 @@ def _hand_color(hand: str) -> tuple:
     return tuple(c / 255 for c in CROP_COLORS[HAND_LETTERS[hand]])
 
 
-def _plot_scores(ax, choice: Dict[str, HandCrops], threshold: float) -> None:
+def _plot_scores(ax, choice: dict[str, HandCrops], threshold: float) -> None:
     lanes = {}
     for n, (hand, crops) in enumerate(choice.items()):
         color = _hand_color(hand)
@@ -89,9 +87,9 @@ def _plot_strip(ax, hand: str, crops: HandCrops) -> None:
                 fontsize=7)
 
 
-def clip_figure(choice: Dict[str, HandCrops], title: str,
+def clip_figure(choice: dict[str, HandCrops], title: str,
                 threshold: float = HAND_SCORE_THRESHOLD,
-                path: Optional[str] = None):
+                path: str | None = None):
     """The figure (a matplotlib Figure); written as a PNG to ``path`` when given."""
     fig = plt.figure(figsize=FIGURE_SIZE, dpi=DPI)
     grid = fig.add_gridspec(3, 1, height_ratios=(2.2, 1, 1), hspace=0.45)

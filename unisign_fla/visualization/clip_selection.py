@@ -3,15 +3,14 @@
 Visualisations are run by hand on a clip id copied from a log or a predictions file, so a
 miss says what exists instead of raising an index error.
 """
-from typing import Optional
 
 from unisign_fla.formats.shard_index import ShardSample, load_split_index
 
 SHOWN_IDS = 5
 
 
-def select_clip(shards_dir: str, dataset: Optional[str], split: Optional[str],
-                clip_id: Optional[str] = None, index: Optional[int] = None) -> ShardSample:
+def select_clip(shards_dir: str, dataset: str | None, split: str | None,
+                clip_id: str | None = None, index: int | None = None) -> ShardSample:
     """The clip named ``clip_id`` (or the ``index``-th) of a split; ValueError naming what exists
     when there is no such clip (ShardFormatError, a ValueError, for a missing split index)."""
     samples = load_split_index(shards_dir, dataset, split)

@@ -5,7 +5,6 @@ The figures show the choice that a model sees at test time, so they run the same
 re-deriving the rule.
 """
 from dataclasses import dataclass
-from typing import Dict
 
 import numpy as np
 
@@ -37,7 +36,7 @@ def hand_scores(pose: np.ndarray, hand: str, joints=None) -> np.ndarray:
     return pose[:, indices if joints is None else indices[list(joints)], 2].mean(axis=1)
 
 
-def choose_crops(sample: dict, fraction: float = 0.1) -> Dict[str, HandCrops]:
+def choose_crops(sample: dict, fraction: float = 0.1) -> dict[str, HandCrops]:
     """Per hand, the crop choice of ``ScoreAwareCropSampling(fraction, random=False)`` for a
     sample from ``read_sample(..., with_crops=True)`` (left unchanged)."""
     sampler = ScoreAwareCropSampling(fraction=fraction, random=False)

@@ -5,14 +5,12 @@ Both hands share one colour scale, set by the clip's own range with the numbers 
 bar: early in training every gate is near its initial 0.05, and a fixed 0-1 scale would show a
 flat picture that hides which joints have started to open.
 """
-from typing import Dict, Optional
 
 import matplotlib
 import numpy as np
 
 from unisign_fla.keypoints import HAND_JOINT_NAMES
-
-from .gate_record import HandGates
+from unisign_fla.visualization.gate_record import HandGates
 
 matplotlib.use('Agg')
 import matplotlib.pyplot as plt  # noqa: E402  (after choosing the file-only backend)
@@ -29,7 +27,7 @@ def _frame_ticks(ax, frames: np.ndarray) -> None:
     ax.set_xticklabels([str(frames[t]) for t in ticks], fontsize=7, rotation=90)
 
 
-def gate_figure(gates: Dict[str, HandGates], title: str, path: Optional[str] = None):
+def gate_figure(gates: dict[str, HandGates], title: str, path: str | None = None):
     """The figure (a matplotlib Figure); written as a PNG to ``path`` when given."""
     values = np.concatenate([g.gates.ravel() for g in gates.values()])
     low, high = (float(values.min()), float(values.max())) if len(values) else (0.0, 1.0)

@@ -5,7 +5,6 @@ training); which joints and frames open it is what a person asks next, so the fi
 per-crop, per-joint values that ``PriorGuidedFusion.last_record`` keeps of its last forward.
 """
 from dataclasses import dataclass
-from typing import Dict
 
 import numpy as np
 
@@ -43,7 +42,7 @@ def clip_gates(inferencer, sample, language: str, task: str = 'slt'):
              else np.zeros((0, 21), np.float32))
     index = (record['crop_index'].cpu().numpy() if record is not None
              else np.zeros((0, 3), np.int64))
-    out: Dict[str, HandGates] = {}
+    out: dict[str, HandGates] = {}
     for h, hand in enumerate(HANDS):
         rows = np.flatnonzero(index[:, 2] == h)
         rows = rows[np.argsort(index[rows, 1], kind='stable')]

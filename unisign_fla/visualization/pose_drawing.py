@@ -4,7 +4,7 @@ Coloured by score because the score is what score-aware sampling and the normali
 a person checking an extraction wants to see at a glance which joints the estimator doubted.
 Everything works on RGB uint8 arrays (the shards' and matplotlib's order); writers convert.
 """
-from typing import Sequence
+from collections.abc import Sequence
 
 import cv2
 import numpy as np

@@ -8,17 +8,21 @@ the skeleton and its scores.
 """
 import math
 import os
-from typing import Dict, List, Optional, Tuple
 
 import cv2
 import numpy as np
 
 from unisign_fla.extraction.backends.base import resolve_input
 from unisign_fla.extraction.video_reader import VideoReadError, read_clip
-
-from .crop_choice import HAND_LETTERS, HandCrops
-from .pose_drawing import (draw_crop_box, draw_pose, draw_score_legend, label_scale, mark_crops,
-                           put_label)
+from unisign_fla.visualization.crop_choice import HAND_LETTERS, HandCrops
+from unisign_fla.visualization.pose_drawing import (
+    draw_crop_box,
+    draw_pose,
+    draw_score_legend,
+    label_scale,
+    mark_crops,
+    put_label,
+)
 
 # Frames are enlarged to at least this short side before drawing, so lines and labels stay
 # legible on small clips (SynthSign is 224 px).
@@ -26,7 +30,7 @@ MIN_DRAW_SIDE = 480
 BLANK_GRAY = 40
 
 
-def clip_frames(sample: dict, video_root: Optional[str]) -> Tuple[np.ndarray, str]:
+def clip_frames(sample: dict, video_root: str | None) -> tuple[np.ndarray, str]:
     """(T, H, W, 3) RGB frames, one per keypoint row, and where they came from (a sentence).
     The video is read when ``video_root`` is given and the file exists; otherwise (or where the
     video has fewer frames) the frames are a dark blank canvas of the meta's width x height."""
@@ -52,7 +56,7 @@ def clip_frames(sample: dict, video_root: Optional[str]) -> Tuple[np.ndarray, st
     return frames, path + (f' ({missing} rows past its end left blank)' if missing else '')
 
 
-def chosen_by_row(choice: Dict[str, HandCrops], num_rows: int) -> List[List[tuple]]:
+def chosen_by_row(choice: dict[str, HandCrops], num_rows: int) -> list[list[tuple]]:
     """Per row, ``(hand letter, crop box)`` of each hand whose crop was chosen there."""
     marks = [[] for _ in range(num_rows)]
     for hand, crops in choice.items():
@@ -61,8 +65,8 @@ def chosen_by_row(choice: Dict[str, HandCrops], num_rows: int) -> List[List[tupl
     return marks
 
 
-def render_overlay(sample: dict, frames: np.ndarray, choice: Dict[str, HandCrops],
-                   threshold: float = 0.3) -> List[np.ndarray]:
+def render_overlay(sample: dict, frames: np.ndarray, choice: dict[str, HandCrops],
+                   threshold: float = 0.3) -> list[np.ndarray]:
     """One drawn RGB frame per keypoint row: skeleton coloured by score; on the rows whose crop
     was chosen, the crop's box and the frame's border and label in the hand's colour; the frame
     number (from 0, as in the other figures) and a score legend."""
@@ -86,7 +90,7 @@ def render_overlay(sample: dict, frames: np.ndarray, choice: Dict[str, HandCrops
     return out
 
 
-def write_mp4(frames: List[np.ndarray], path: str, fps: float) -> None:
+def write_mp4(frames: list[np.ndarray], path: str, fps: float) -> None:
     """RGB frames -> an mp4 (OpenCV 'mp4v') at ``fps``."""
     height, width = frames[0].shape[:2]
     writer = cv2.VideoWriter(path, cv2.VideoWriter_fourcc(*'mp4v'), float(fps), (width, height))
@@ -109,7 +113,7 @@ def sheet_rows(num_rows: int, chosen: np.ndarray, count: int) -> np.ndarray:
     return np.sort(np.concatenate([np.array(picked, np.int64), others[spread]]))
 
 
-def contact_sheet(frames: List[np.ndarray], rows: np.ndarray, columns: int = 4,
+def contact_sheet(frames: list[np.ndarray], rows: np.ndarray, columns: int = 4,
                   tile_width: int = 320, gap: int = 4) -> np.ndarray:
     """The drawn ``frames[rows]`` as a grid of tiles ``tile_width`` px wide, ``gap`` px of white
     between them so neighbouring crop borders stay apart (RGB)."""

@@ -1,8 +1,7 @@
 import torch
 
-from unisign_fla.models.encoders.efficientnet_b0 import EfficientNetB0Features
-
 from tests.models.encoders.unisign_checkpoint import unisign_state_dict
+from unisign_fla.models.encoders.efficientnet_b0 import EfficientNetB0Features
 
 PREFIX = 'rgb_support_backbone.0.'
 

@@ -5,9 +5,12 @@ import torch
 from tests.models.encoders.unisign_checkpoint import unisign_state_dict
 from unisign_fla.models.encoders.efficientnet_b0 import EfficientNetB0Features
 from unisign_fla.models.encoders.unisign_deformable_attention import (
-    ContinuousPositionBias, RandomFourierPointEncoding, UniSignDeformableAttention, sinusoid_table)
-from unisign_fla.models.encoders.unisign_pgf import (UniSignDeformableFusion,
-                                                     split_unisign_rgb_state)
+    ContinuousPositionBias,
+    RandomFourierPointEncoding,
+    UniSignDeformableAttention,
+    sinusoid_table,
+)
+from unisign_fla.models.encoders.unisign_pgf import UniSignDeformableFusion, split_unisign_rgb_state
 
 
 def randn(*shape, seed=0):

@@ -15,10 +15,20 @@ from pathlib import Path
 
 import sentencepiece
 from tokenizers import Tokenizer, models, pre_tokenizers, trainers
-from transformers import (LlamaConfig, LlamaForCausalLM, LlamaTokenizer, MBartConfig,
-                          MBartForConditionalGeneration, MBartTokenizer, MT5Config,
-                          MT5ForConditionalGeneration, Qwen2Config, Qwen2ForCausalLM,
-                          Qwen2Tokenizer, T5Tokenizer)
+from transformers import (
+    LlamaConfig,
+    LlamaForCausalLM,
+    LlamaTokenizer,
+    MBartConfig,
+    MBartForConditionalGeneration,
+    MBartTokenizer,
+    MT5Config,
+    MT5ForConditionalGeneration,
+    Qwen2Config,
+    Qwen2ForCausalLM,
+    Qwen2Tokenizer,
+    T5Tokenizer,
+)
 
 FAMILIES = ('mt5', 'mbart', 'qwen2', 'llama')
 SENTENCES = ['the cat sat on the mat.', 'a dog runs in the park.', 'we like green tea.',

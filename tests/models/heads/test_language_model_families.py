@@ -4,9 +4,9 @@ beam), and a saved and reloaded head predicts the same."""
 import pytest
 import torch
 
+from tests.models.heads.lm_families import FAMILIES, save_family
 from unisign_fla.engine.checkpoint import load_checkpoint_state_dict
 from unisign_fla.models.heads import LanguageModelHead
-from tests.models.heads.lm_families import FAMILIES, save_family
 
 TARGETS = ['the cat sat on the mat.', 'we like green tea.', 'heute regnet es im norden.',
            '今天天气很好。']
@@ -70,8 +70,9 @@ def test_lora_on_a_model_peft_has_no_default_for_names_the_key(family_dirs):
 def test_hub_generation_defaults_do_not_change_decoding(family_dirs, visual_batch, tmp_path):
     """A release's generation_config.json (mBART's says no_repeat_ngram_size=3, num_beams=5)
     must not leak into predict, which decodes exactly as asked."""
-    from transformers import GenerationConfig
     import shutil
+
+    from transformers import GenerationConfig
     folder = tmp_path / 'mbart'
     shutil.copytree(family_dirs['mbart'], folder)
     GenerationConfig(no_repeat_ngram_size=1, num_beams=5, forced_bos_token_id=5,

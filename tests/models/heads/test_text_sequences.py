@@ -2,10 +2,16 @@ import pytest
 import torch
 
 from unisign_fla.lm import train_tokenizer
-from unisign_fla.models.heads.text_sequences import (IGNORE_INDEX, encode_targets,
-                                                     label_smoothed_loss, pack_segments, pad_ids,
-                                                     resolve_prompts, special_token_ids,
-                                                     valid_visual_tokens)
+from unisign_fla.models.heads.text_sequences import (
+    IGNORE_INDEX,
+    encode_targets,
+    label_smoothed_loss,
+    pack_segments,
+    pad_ids,
+    resolve_prompts,
+    special_token_ids,
+    valid_visual_tokens,
+)
 
 
 @pytest.fixture(scope='module')

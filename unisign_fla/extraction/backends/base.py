@@ -8,11 +8,10 @@ clips (build it once in ``__init__``, release it in ``close``). It must return o
 import os
 from abc import ABCMeta, abstractmethod
 from dataclasses import dataclass
-from typing import List, Optional
 
 import numpy as np
 
-from ...formats.names import is_inside
+from unisign_fla.formats.names import is_inside
 
 
 def with_scores(xy: np.ndarray, scores: np.ndarray) -> np.ndarray:
@@ -50,7 +49,7 @@ class ClipContext:
     fps: float
     width: int
     height: int
-    frame_indices: List[int]   # source frame of each row the backend must return
+    frame_indices: list[int]   # source frame of each row the backend must return
     allow_outside_root: bool = False   # may manifest paths leave video_root (resolve_input)
 
     @property
@@ -89,7 +88,7 @@ class PoseBackend(metaclass=ABCMeta):
         return backend_args
 
     @abstractmethod
-    def estimate(self, frames: Optional[np.ndarray], record: dict,
+    def estimate(self, frames: np.ndarray | None, record: dict,
                  context: ClipContext) -> np.ndarray:
         """Keypoints of one clip: float32 (T, 133, 3) of x, y in source pixels and a score in
         [0, 1], one row per ``context.frame_indices``. ``frames`` is uint8 (T, H, W, 3) in

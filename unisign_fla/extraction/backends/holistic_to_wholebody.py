@@ -16,7 +16,7 @@ Both sources name left and right from the signer's point of view, as COCO does: 
 """
 import numpy as np
 
-from ...keypoints import BODY, FACE, FEET, LEFT_HAND, NUM_KEYPOINTS, RIGHT_HAND
+from unisign_fla.keypoints import BODY, FACE, FEET, LEFT_HAND, NUM_KEYPOINTS, RIGHT_HAND
 
 NUM_POSE_LANDMARKS = 33
 NUM_MESH_LANDMARKS = 468

@@ -13,15 +13,18 @@ COCO-WholeBody as documented in holistic_to_wholebody.py: pose scores are MediaP
 visibility, face and hand points score 1 when that part was found on the frame and 0 when not.
 """
 import os
-from typing import Optional
 
 import numpy as np
 
-from ...keypoints import HANDS
-from ...registry import POSE_BACKENDS
-from .base import ClipContext, PoseBackend
-from .holistic_to_wholebody import (NUM_HAND_LANDMARKS, NUM_MESH_LANDMARKS, NUM_POSE_LANDMARKS,
-                                    holistic_to_wholebody)
+from unisign_fla.extraction.backends.base import ClipContext, PoseBackend
+from unisign_fla.extraction.backends.holistic_to_wholebody import (
+    NUM_HAND_LANDMARKS,
+    NUM_MESH_LANDMARKS,
+    NUM_POSE_LANDMARKS,
+    holistic_to_wholebody,
+)
+from unisign_fla.keypoints import HANDS
+from unisign_fla.registry import POSE_BACKENDS
 
 INSTALL_HINT = ('pip install -e .[mediapipe] && pip install --no-deps mediapipe==0.10.21')
 # model_complexity -> the pose landmark model Holistic loads from the mediapipe package; only
@@ -77,7 +80,7 @@ class MediaPipeHolisticBackend(PoseBackend):
             min_tracking_confidence=min_tracking_confidence)
         self.version = f'mediapipe={mediapipe.__version__};holistic;complexity={model_complexity}'
 
-    def estimate(self, frames: Optional[np.ndarray], record: dict,
+    def estimate(self, frames: np.ndarray | None, record: dict,
                  context: ClipContext) -> np.ndarray:
         self.holistic.reset()
         height, width = frames.shape[1:3]

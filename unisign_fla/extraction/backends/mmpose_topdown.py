@@ -13,16 +13,15 @@ the model's own test pipeline in batches of ``batch_size``: the same steps as mm
 COCO-WholeBody keypoints. Frames are BGR, as mmpose's pipelines expect.
 """
 import os
-from typing import Optional
 
 import numpy as np
 
-from ...engine.checkpoint import load_checkpoint_state_dict
-from ...keypoints import NUM_KEYPOINTS
-from ...registry import POSE_BACKENDS
-from .base import ClipContext, PoseBackend, with_scores
-from .person_detector import PersonDetector
-from .signer_track import SignerBoxes
+from unisign_fla.engine.checkpoint import load_checkpoint_state_dict
+from unisign_fla.extraction.backends.base import ClipContext, PoseBackend, with_scores
+from unisign_fla.extraction.backends.person_detector import PersonDetector
+from unisign_fla.extraction.backends.signer_track import SignerBoxes
+from unisign_fla.keypoints import NUM_KEYPOINTS
+from unisign_fla.registry import POSE_BACKENDS
 
 INSTALL_HINT = 'pip install -e .[mmpose] && pip install --no-deps mmpose==1.3.2 mmdet==3.3.0'
 
@@ -45,7 +44,7 @@ class MMPoseBackend(PoseBackend):
     channel_order = 'bgr'
 
     def __init__(self, config: str, checkpoint: str, device: str = 'cpu',
-                 detector: Optional[str] = None, detector_kind: str = 'rtmdet',
+                 detector: str | None = None, detector_kind: str = 'rtmdet',
                  detect_interval: int = 50, detection_threshold: float = 0.3,
                  batch_size: int = 16, no_person: str = 'fail'):
         init_model, compose, self.collate = _import_mmpose()
@@ -90,7 +89,7 @@ class MMPoseBackend(PoseBackend):
         scores = np.stack([r.pred_instances.keypoint_scores[0] for r in results])
         return with_scores(keypoints, scores)
 
-    def estimate(self, frames: Optional[np.ndarray], record: dict,
+    def estimate(self, frames: np.ndarray | None, record: dict,
                  context: ClipContext) -> np.ndarray:
         boxes = self.signer_boxes(frames, context)
         return np.concatenate([self._run(frames[i:i + self.batch_size],

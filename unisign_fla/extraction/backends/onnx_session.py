@@ -1,8 +1,8 @@
 """Opening ONNX Runtime sessions for the pose backends, with errors that say what to install."""
 import os
-from typing import Optional, Sequence
+from collections.abc import Sequence
 
-from .base import PoseEstimationError
+from unisign_fla.extraction.backends.base import PoseEstimationError
 
 INSTALL_HINT = ("pip install onnxruntime (CPU) or pip install onnxruntime-gpu (CUDA); "
                 "or pip install -e '.[rtmpose]'")
@@ -26,7 +26,7 @@ def execution_providers(device: str) -> list:
     raise ValueError(f'device must be "cpu", "cuda" or "cuda:N", got {device!r}')
 
 
-def open_session(path: str, device: str = 'cpu', threads: Optional[int] = None,
+def open_session(path: str, device: str = 'cpu', threads: int | None = None,
                  what: str = 'model'):
     """An ``InferenceSession`` for the local file ``path`` (no download is ever attempted)."""
     try:
@@ -51,5 +51,6 @@ def input_geometry(session, default_hw: Sequence[int]):
     """(name, fixed batch size or None, height, width) of a session's single image input."""
     spec = session.get_inputs()[0]
     batch, _, height, width = spec.shape
-    fixed = lambda value, default: value if isinstance(value, int) and value > 0 else default
+    def fixed(value, default):
+        return value if isinstance(value, int) and value > 0 else default
     return spec.name, fixed(batch, None), fixed(height, default_hw[0]), fixed(width, default_hw[1])

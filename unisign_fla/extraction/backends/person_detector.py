@@ -4,12 +4,11 @@ The file maps a letterboxed image to ``dets`` (1, K, 5): x0, y0, x1, y1 in input
 score, and ``labels`` (1, K). Class 0 is the person (COCO order, and the only class of person
 detectors). NMS runs here too, so files exported with or without it behave the same.
 """
-from typing import List, Optional, Tuple
 
 import cv2
 import numpy as np
 
-from .onnx_session import input_geometry, open_session
+from unisign_fla.extraction.backends.onnx_session import input_geometry, open_session
 
 # Input normalisation of mmdet's detectors; both take BGR pixels.
 DETECTOR_PRESETS = {
@@ -32,8 +31,8 @@ def non_max_suppression(boxes: np.ndarray, scores: np.ndarray, iou_threshold: fl
     return np.array(keep, np.int64)
 
 
-def box_iou(box: np.ndarray, others: np.ndarray, area: Optional[float] = None,
-            other_areas: Optional[np.ndarray] = None) -> np.ndarray:
+def box_iou(box: np.ndarray, others: np.ndarray, area: float | None = None,
+            other_areas: np.ndarray | None = None) -> np.ndarray:
     """IoU of one ``(4,)`` box with each row of ``(N, 4)``."""
     if area is None:
         area = max(box[2] - box[0], 0) * max(box[3] - box[1], 0)
@@ -51,7 +50,7 @@ class PersonDetector:
     ``(N, 4)`` in frame pixels and scores ``(N,)``."""
 
     def __init__(self, path: str, kind: str = 'rtmdet', device: str = 'cpu',
-                 threads: Optional[int] = None, score_threshold: float = 0.3,
+                 threads: int | None = None, score_threshold: float = 0.3,
                  nms_iou: float = 0.45):
         if kind not in DETECTOR_PRESETS:
             raise ValueError(f'detector kind must be one of {sorted(DETECTOR_PRESETS)}, got {kind!r}')
@@ -62,7 +61,7 @@ class PersonDetector:
         self.std = np.array(preset['std'], np.float32)
         self.score_threshold, self.nms_iou = score_threshold, nms_iou
 
-    def _letterbox(self, frame_bgr: np.ndarray) -> Tuple[np.ndarray, float]:
+    def _letterbox(self, frame_bgr: np.ndarray) -> tuple[np.ndarray, float]:
         ratio = min(self.height / frame_bgr.shape[0], self.width / frame_bgr.shape[1])
         size = (max(1, round(frame_bgr.shape[1] * ratio)), max(1, round(frame_bgr.shape[0] * ratio)))
         canvas = np.full((self.height, self.width, 3), LETTERBOX_FILL, np.float32)
@@ -70,7 +69,7 @@ class PersonDetector:
         canvas = (canvas - self.mean) / self.std
         return canvas.transpose(2, 0, 1)[None], ratio
 
-    def detect(self, frames_bgr: List[np.ndarray]) -> List[Tuple[np.ndarray, np.ndarray]]:
+    def detect(self, frames_bgr: list[np.ndarray]) -> list[tuple[np.ndarray, np.ndarray]]:
         results = []
         for frame in frames_bgr:
             image, ratio = self._letterbox(frame)

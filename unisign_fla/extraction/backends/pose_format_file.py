@@ -13,12 +13,16 @@ With several people the signer is the one with the highest total confidence over
 """
 import numpy as np
 
-from ...formats.pose_file import PoseFile, PoseFileError, read_pose_file
-from ...keypoints import NUM_KEYPOINTS
-from .base import ClipContext, PoseEstimationError, with_scores
-from .holistic_to_wholebody import (NUM_HAND_LANDMARKS, NUM_MESH_LANDMARKS, NUM_POSE_LANDMARKS,
-                                    holistic_to_wholebody)
-from .precomputed import clip_rows, keypoint_importer
+from unisign_fla.extraction.backends.base import ClipContext, PoseEstimationError, with_scores
+from unisign_fla.extraction.backends.holistic_to_wholebody import (
+    NUM_HAND_LANDMARKS,
+    NUM_MESH_LANDMARKS,
+    NUM_POSE_LANDMARKS,
+    holistic_to_wholebody,
+)
+from unisign_fla.extraction.backends.precomputed import clip_rows, keypoint_importer
+from unisign_fla.formats.pose_file import PoseFile, PoseFileError, read_pose_file
+from unisign_fla.keypoints import NUM_KEYPOINTS
 
 HOLISTIC_PARTS = {'POSE_LANDMARKS': ('pose', NUM_POSE_LANDMARKS),
                   'LEFT_HAND_LANDMARKS': ('left_hand', NUM_HAND_LANDMARKS),

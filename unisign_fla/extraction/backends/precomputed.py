@@ -6,17 +6,22 @@ A file holds either exactly the clip's frames or, for a clip that is a segment o
 the whole video's frames; ``clip_rows`` tells which from the row count.
 """
 import os
-from typing import Callable, Dict, Optional
+from collections.abc import Callable
 
 import numpy as np
 
-from ...keypoints import NUM_KEYPOINTS
-from ...registry import POSE_BACKENDS
-from .base import ClipContext, PoseBackend, PoseEstimationError, resolve_input
+from unisign_fla.extraction.backends.base import (
+    ClipContext,
+    PoseBackend,
+    PoseEstimationError,
+    resolve_input,
+)
+from unisign_fla.keypoints import NUM_KEYPOINTS
+from unisign_fla.registry import POSE_BACKENDS
 
 # suffix -> function(path, record, context) returning float32 (context.num_frames, 133, 3) of
 # x, y in source pixels and a score in [0, 1].
-KEYPOINT_IMPORTERS: Dict[str, Callable[[str, dict, ClipContext], np.ndarray]] = {}
+KEYPOINT_IMPORTERS: dict[str, Callable[[str, dict, ClipContext], np.ndarray]] = {}
 
 
 def keypoint_importer(suffix: str):
@@ -61,7 +66,7 @@ class PrecomputedBackend(PoseBackend):
     version = '1'
     needs_frames = False
 
-    def estimate(self, frames: Optional[np.ndarray], record: dict,
+    def estimate(self, frames: np.ndarray | None, record: dict,
                  context: ClipContext) -> np.ndarray:
         if not record.get('keypoints'):
             raise PoseEstimationError(f'clip {record["id"]!r}: the manifest record has no '

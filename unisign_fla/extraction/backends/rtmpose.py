@@ -15,15 +15,14 @@ such as PHOENIX-2014T). A clip where no keyframe shows a person fails (it is log
 failures.jsonl), unless ``no_person='full_frame'`` (signer_track.py).
 """
 import os
-from typing import Optional
 
 import numpy as np
 
-from ...registry import POSE_BACKENDS
-from .base import ClipContext, PoseBackend
-from .person_detector import PersonDetector
-from .signer_track import SignerBoxes
-from .topdown_pose import TopDownPoseModel
+from unisign_fla.extraction.backends.base import ClipContext, PoseBackend
+from unisign_fla.extraction.backends.person_detector import PersonDetector
+from unisign_fla.extraction.backends.signer_track import SignerBoxes
+from unisign_fla.extraction.backends.topdown_pose import TopDownPoseModel
+from unisign_fla.registry import POSE_BACKENDS
 
 
 @POSE_BACKENDS.register_module(name='rtmpose')
@@ -32,10 +31,10 @@ class RTMPoseBackend(PoseBackend):
     needs_frames = True
     channel_order = 'bgr'
 
-    def __init__(self, pose_model: str, detector: Optional[str] = None,
+    def __init__(self, pose_model: str, detector: str | None = None,
                  detector_kind: str = 'rtmdet', detect_interval: int = 50,
                  detection_threshold: float = 0.3, device: str = 'cpu',
-                 threads: Optional[int] = None, batch_size: int = 16,
+                 threads: int | None = None, batch_size: int = 16,
                  no_person: str = 'fail'):
         self.pose_model = TopDownPoseModel(pose_model, device, threads, batch_size)
         self.signer_boxes = SignerBoxes(
@@ -55,6 +54,6 @@ class RTMPoseBackend(PoseBackend):
             return dict(backend_args, threads=max(1, (os.cpu_count() or 1) // instances))
         return backend_args
 
-    def estimate(self, frames: Optional[np.ndarray], record: dict,
+    def estimate(self, frames: np.ndarray | None, record: dict,
                  context: ClipContext) -> np.ndarray:
         return self.pose_model(frames, self.signer_boxes(frames, context))

@@ -7,12 +7,11 @@ interpolated linearly between the neighbouring keyframes. Interpolation, unlike 
 the previous frame's keypoints, leaves every frame's box known before any pose is run, so the
 pose model sees the whole clip in large batches.
 """
-from typing import List, Optional, Tuple
 
 import numpy as np
 
-from .base import ClipContext, PoseEstimationError
-from .person_detector import PersonDetector, box_iou
+from unisign_fla.extraction.backends.base import ClipContext, PoseEstimationError
+from unisign_fla.extraction.backends.person_detector import PersonDetector, box_iou
 
 NO_PERSON_POLICIES = ('fail', 'full_frame')
 
@@ -32,8 +31,8 @@ def prominence(boxes: np.ndarray, width: int, height: int) -> np.ndarray:
     return area * (1 - offset / np.hypot(width / 2, height / 2))
 
 
-def pick_signer(detections: List[Tuple[np.ndarray, np.ndarray]], width: int, height: int,
-                min_iou: float = 0.3) -> List[Optional[np.ndarray]]:
+def pick_signer(detections: list[tuple[np.ndarray, np.ndarray]], width: int, height: int,
+                min_iou: float = 0.3) -> list[np.ndarray | None]:
     """The signer's box on each keyframe, or None where nobody was detected."""
     track, previous = [], None
     for boxes, _scores in detections:
@@ -51,8 +50,8 @@ def pick_signer(detections: List[Tuple[np.ndarray, np.ndarray]], width: int, hei
     return track
 
 
-def interpolate_boxes(rows: np.ndarray, boxes: List[Optional[np.ndarray]],
-                      num_frames: int) -> Optional[np.ndarray]:
+def interpolate_boxes(rows: np.ndarray, boxes: list[np.ndarray | None],
+                      num_frames: int) -> np.ndarray | None:
     """(T, 4) boxes for every frame from keyframe boxes (None: no person), or None if none."""
     known = [i for i, box in enumerate(boxes) if box is not None]
     if not known:
@@ -72,7 +71,7 @@ class SignerBoxes:
     ``no_person='full_frame'``.
     """
 
-    def __init__(self, detector: Optional[PersonDetector], detect_interval: int = 50,
+    def __init__(self, detector: PersonDetector | None, detect_interval: int = 50,
                  no_person: str = 'fail'):
         if no_person not in NO_PERSON_POLICIES:
             raise ValueError(f'no_person must be one of {NO_PERSON_POLICIES}, got {no_person!r}')

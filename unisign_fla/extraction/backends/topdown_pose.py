@@ -6,12 +6,11 @@ the input size, normalised with ImageNet mean/std in RGB; SimCC decoding takes t
 each axis divided by the split ratio, and the score is the smaller of the two maxima.
 Crops of all frames are batched (a model exported with a fixed batch of 1 gets one at a time).
 """
-from typing import Optional
 
 import cv2
 import numpy as np
 
-from .onnx_session import input_geometry, open_session
+from unisign_fla.extraction.backends.onnx_session import input_geometry, open_session
 
 IMAGENET_MEAN_RGB = np.array([123.675, 116.28, 103.53], np.float32)
 IMAGENET_STD_RGB = np.array([58.395, 57.12, 57.375], np.float32)
@@ -31,7 +30,7 @@ class TopDownPoseModel:
     """(T, 133, 3) keypoints in frame pixels from BGR frames and one person box per frame (only
     the warped crops are converted to the RGB the model takes)."""
 
-    def __init__(self, path: str, device: str = 'cpu', threads: Optional[int] = None,
+    def __init__(self, path: str, device: str = 'cpu', threads: int | None = None,
                  batch_size: int = 16, padding: float = 1.25):
         self.session = open_session(path, device, threads, what='pose model')
         self.input_name, fixed_batch, self.height, self.width = input_geometry(self.session,

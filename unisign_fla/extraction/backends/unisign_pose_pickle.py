@@ -13,10 +13,10 @@ every frame, as Uni-Sign trains on it.
 """
 import numpy as np
 
-from ...formats.safe_pickle import UnsafePickleError, load_restricted_pickle
-from ...keypoints import NUM_KEYPOINTS
-from .base import ClipContext, PoseEstimationError, with_scores
-from .precomputed import clip_rows, keypoint_importer
+from unisign_fla.extraction.backends.base import ClipContext, PoseEstimationError, with_scores
+from unisign_fla.extraction.backends.precomputed import clip_rows, keypoint_importer
+from unisign_fla.formats.safe_pickle import UnsafePickleError, load_restricted_pickle
+from unisign_fla.keypoints import NUM_KEYPOINTS
 
 
 def _first_person(frames, path: str, key: str, point_shape: tuple) -> np.ndarray:

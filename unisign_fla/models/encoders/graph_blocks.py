@@ -3,7 +3,6 @@
 LayerNorm (per frame and joint) instead of BatchNorm, and masking before every temporal
 convolution, make a clip's features independent of whatever it is padded with in a batch.
 """
-from typing import Tuple
 
 import numpy as np
 import torch
@@ -55,7 +54,7 @@ class TemporalBlock(nn.Module):
         self.dropout = nn.Dropout(dropout)
 
     def forward(self, x: torch.Tensor, mask: torch.Tensor
-                ) -> Tuple[torch.Tensor, torch.Tensor]:
+                ) -> tuple[torch.Tensor, torch.Tensor]:
         x = x * mask[:, :, None, None]
         y = self.conv(x.permute(0, 3, 1, 2)).permute(0, 2, 3, 1)
         x, mask = x[:, ::self.stride], mask[:, ::self.stride]

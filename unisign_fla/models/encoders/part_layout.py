@@ -1,10 +1,9 @@
 """Where each part sits in the 69-joint input, for the per-part encoders."""
-from typing import Dict
 
 from unisign_fla.keypoints import PART_ORDER, UNISIGN_PARTS
 
 
-def part_slices() -> Dict[str, slice]:
+def part_slices() -> dict[str, slice]:
     """Part name -> its joints' slice of the (..., 69, C) input, parts in ``PART_ORDER``."""
     ends = {}
     start = 0
@@ -14,7 +13,7 @@ def part_slices() -> Dict[str, slice]:
     return ends
 
 
-def context_joints() -> Dict[str, int]:
+def context_joints() -> dict[str, int]:
     """Part name -> the body-part index of the joint whose feature the part receives (the
     matching wrist for a hand, the nose for the face)."""
     body = UNISIGN_PARTS['body'].indices

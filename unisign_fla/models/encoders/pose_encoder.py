@@ -4,15 +4,18 @@ With ``rgb`` set, the hand crops that score-aware sampling chose go through a CN
 prior-guided fusion mixes them into the hand joints' spatial features of those frames, before the
 temporal blocks: ``(keypoints, mask[, crops, crop_index, crop_joints]) -> (tokens, token_mask)``.
 """
-from typing import Dict, Optional, Sequence, Tuple
+from collections.abc import Sequence
 
 import torch
 from torch import nn
 
 from unisign_fla.keypoints import PART_ORDER, UNISIGN_PARTS
+from unisign_fla.models.encoders.graph_blocks import (
+    MaskedBatchNorm,
+    SpatialGraphBlock,
+    TemporalBlock,
+)
 from unisign_fla.registry import MODELS
-
-from .graph_blocks import MaskedBatchNorm, SpatialGraphBlock, TemporalBlock
 
 
 class PartBranch(nn.Module):
@@ -40,7 +43,7 @@ class PartBranch(nn.Module):
         return x
 
     def temporal_features(self, x: torch.Tensor, mask: torch.Tensor
-                          ) -> Tuple[torch.Tensor, torch.Tensor]:
+                          ) -> tuple[torch.Tensor, torch.Tensor]:
         for block in self.temporal:
             x, mask = block(x, mask)
         return x.mean(dim=2), mask
@@ -69,7 +72,7 @@ class PoseEncoder(nn.Module):
 
     def __init__(self, embed_channels: int = 64, spatial_channels: Sequence[int] = (64, 128, 256),
                  temporal_layers: int = 3, temporal_kernel: int = 5, out_channels: int = 512,
-                 temporal_stride: int = 1, dropout: float = 0.1, rgb: Optional[dict] = None):
+                 temporal_stride: int = 1, dropout: float = 0.1, rgb: dict | None = None):
         super().__init__()
         if temporal_stride > 1 and temporal_layers < 1:
             raise ValueError('temporal_stride > 1 needs at least one temporal block to stride')
@@ -98,7 +101,7 @@ class PoseEncoder(nn.Module):
             self.rgb_backbone = MODELS.build(dict(rgb['backbone'], out_channels=width))
             self.fusion = MODELS.build(dict(rgb['fusion'], channels=width))
 
-    def log_vars(self) -> Dict[str, torch.Tensor]:
+    def log_vars(self) -> dict[str, torch.Tensor]:
         """Scalars for the training log: the PGF gate's mean over the last batch's crops."""
         if self.fusion is None or self.fusion.last_gate is None:
             return {}
@@ -111,9 +114,9 @@ class PoseEncoder(nn.Module):
         return sum(p.sum() for p in parameters) * 0.0
 
     def forward(self, keypoints: torch.Tensor, mask: torch.Tensor,
-                crops: Optional[torch.Tensor] = None, crop_index: Optional[torch.Tensor] = None,
-                crop_joints: Optional[torch.Tensor] = None
-                ) -> Tuple[torch.Tensor, torch.Tensor]:
+                crops: torch.Tensor | None = None, crop_index: torch.Tensor | None = None,
+                crop_joints: torch.Tensor | None = None
+                ) -> tuple[torch.Tensor, torch.Tensor]:
         """keypoints (B, T, 69, 3) normalised; mask (B, T) True on real frames. With an RGB
         branch: crops (N, S, S, 3), crop_index (N, 3) = (batch, frame, hand), crop_joints
         (N, 21, 2) in [0, 1] crop coordinates (``sign_collate`` of score-aware sampled crops).

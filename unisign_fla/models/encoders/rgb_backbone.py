@@ -12,9 +12,9 @@ With ``prefix`` (e.g. ``'backbone.'``) only the tensors whose names start with i
 prefix removed, so a checkpoint of a larger model works too. The normalisation mean/std are
 fixed config values (non-persistent buffers), not part of the file.
 """
+from collections.abc import Sequence
 from os import PathLike
 from pathlib import Path
-from typing import Sequence
 
 import torch
 from safetensors.torch import load_file

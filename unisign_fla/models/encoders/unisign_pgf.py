@@ -17,14 +17,12 @@ Checkpoint names (Uni-Sign -> this module), by prefix:
 
 ``split_unisign_rgb_state`` applies this to a whole Uni-Sign ``state_dict``.
 """
-from typing import Dict, Tuple
 
 import torch
 from torch import Tensor, nn
 
+from unisign_fla.models.encoders.unisign_deformable_attention import UniSignDeformableAttention
 from unisign_fla.registry import MODELS
-
-from .unisign_deformable_attention import UniSignDeformableAttention
 
 UNISIGN_BACKBONE_PREFIX = 'rgb_support_backbone.0.'
 UNISIGN_FUSION_PREFIXES = {'rgb_proj.': 'rgb_proj.', 'fusion_pose_rgb_DA.': 'attention.',
@@ -32,8 +30,8 @@ UNISIGN_FUSION_PREFIXES = {'rgb_proj.': 'rgb_proj.', 'fusion_pose_rgb_DA.': 'att
 UNISIGN_UNUSED_PREFIXES = ('fusion_pose_rgb_linear.',)
 
 
-def split_unisign_rgb_state(state: Dict[str, Tensor]
-                            ) -> Tuple[Dict[str, Tensor], Dict[str, Tensor]]:
+def split_unisign_rgb_state(state: dict[str, Tensor]
+                            ) -> tuple[dict[str, Tensor], dict[str, Tensor]]:
     """Uni-Sign ``state_dict`` -> (``EfficientNetB0Features`` state, ``UniSignDeformableFusion``
     state); tensors of other parts of the model (pose encoder, mT5) are left out. Both are empty
     for a pose-only checkpoint."""

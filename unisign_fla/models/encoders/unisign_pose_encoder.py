@@ -8,16 +8,20 @@ Uni-Sign's (``unisign_fla.models.unisign_conversion``): ``proj_linear.<part>`` -
 ``body``, ``hand`` (Uni-Sign's ``left`` and ``right``, which share weights) and ``face``
 (``face_all``).
 """
-from typing import Optional, Sequence, Tuple
+from collections.abc import Sequence
 
 import torch
 from torch import nn
 
 from unisign_fla.keypoints import PART_ORDER
+from unisign_fla.models.encoders.part_layout import context_joints, part_slices
+from unisign_fla.models.encoders.unisign_stgcn import (
+    GRAPH_NODES,
+    UNISIGN_GRAPH_EDGES,
+    STGCNBlock,
+    distance_partitions,
+)
 from unisign_fla.registry import MODELS
-
-from .part_layout import context_joints, part_slices
-from .unisign_stgcn import GRAPH_NODES, UNISIGN_GRAPH_EDGES, STGCNBlock, distance_partitions
 
 BRANCH_OF_PART = {'body': 'body', 'left_hand': 'hand', 'right_hand': 'hand', 'face': 'face'}
 
@@ -93,7 +97,7 @@ class UniSignPoseEncoder(nn.Module):
 
     def __init__(self, embed_channels: int = 64, spatial_channels: Sequence[int] = (64, 128, 256),
                  temporal_layers: int = 3, temporal_kernel: int = 5, out_channels: int = 768,
-                 rgb: Optional[dict] = None):
+                 rgb: dict | None = None):
         super().__init__()
         args = (embed_channels, spatial_channels, temporal_layers, temporal_kernel)
         self.branches = nn.ModuleDict({name: UniSignPartBranch(name, *args)
@@ -107,7 +111,7 @@ class UniSignPoseEncoder(nn.Module):
         self.rgb_fusion = MODELS.build(rgb) if rgb is not None else None
 
     def forward(self, keypoints: torch.Tensor, mask: torch.Tensor, **rgb_inputs
-                ) -> Tuple[torch.Tensor, torch.Tensor]:
+                ) -> tuple[torch.Tensor, torch.Tensor]:
         """keypoints (B, T, 69, 3), mask (B, T) True on a prefix of real frames -> tokens
         (B, T, C), mask.
 

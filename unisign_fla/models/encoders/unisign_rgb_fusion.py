@@ -7,14 +7,12 @@ of that hand, which then has one zero placeholder crop), ``{hand}_skeletons_norm
 ``sign_collate`` concatenates. Checkpoint names: ``backbone.*`` and ``fusion.*``
 (``unisign_pgf.py`` lists Uni-Sign's).
 """
-from typing import Optional
 
 from torch import Tensor, nn
 
+from unisign_fla.models.encoders.efficientnet_b0 import EfficientNetB0Features  # noqa: F401  (registers the default)
+from unisign_fla.models.encoders.unisign_pgf import UniSignDeformableFusion  # noqa: F401
 from unisign_fla.registry import MODELS
-
-from .efficientnet_b0 import EfficientNetB0Features  # noqa: F401  (registers the default)
-from .unisign_pgf import UniSignDeformableFusion  # noqa: F401
 
 
 @MODELS.register_module()
@@ -29,14 +27,14 @@ class UniSignRGBFusion(nn.Module):
     (None without crops), weighted by crops as Uni-Sign's logged statistic.
     """
 
-    def __init__(self, backbone: Optional[dict] = None, fusion: Optional[dict] = None):
+    def __init__(self, backbone: dict | None = None, fusion: dict | None = None):
         super().__init__()
         self.backbone = MODELS.build(backbone or dict(type='EfficientNetB0Features'))
         self.fusion = MODELS.build(fusion or dict(type='UniSignDeformableFusion'))
         self._gates = {}
 
     @property
-    def last_gate(self) -> Optional[Tensor]:
+    def last_gate(self) -> Tensor | None:
         gates = [(g, k) for g, k in self._gates.values() if g is not None]
         if not gates:
             return None

@@ -5,7 +5,7 @@ reproduce Uni-Sign's: a K-partition graph convolution (ST-GCN's "distance" strat
 and 1-hop links as two learned matrices), BatchNorm, and a block ``relu(tcn(gcn(x)) + res(x))``.
 BatchNorm makes a clip's features depend on its batch padding, exactly as in Uni-Sign.
 """
-from typing import Dict, Sequence, Tuple
+from collections.abc import Sequence
 
 import numpy as np
 import torch
@@ -15,7 +15,7 @@ from unisign_fla.keypoints import UNISIGN_PARTS
 
 # Uni-Sign's skeletons per part (part-local joints; docs/encoder.md). The body lacks our
 # shoulder-shoulder link, and the nose tip (face node 17) links to every other face node.
-UNISIGN_GRAPH_EDGES: Dict[str, Tuple[Tuple[int, int], ...]] = {
+UNISIGN_GRAPH_EDGES: dict[str, tuple[tuple[int, int], ...]] = {
     'body': ((0, 1), (0, 2), (0, 3), (0, 4), (3, 5), (5, 7), (4, 6), (6, 8)),
     'hand': UNISIGN_PARTS['left_hand'].edges,
     'face': (tuple((i, i + 1) for i in range(8)) + tuple((i, i + 1) for i in range(9, 16))
@@ -24,7 +24,7 @@ UNISIGN_GRAPH_EDGES: Dict[str, Tuple[Tuple[int, int], ...]] = {
 GRAPH_NODES = {'body': 9, 'hand': 21, 'face': 18}
 
 
-def distance_partitions(num_nodes: int, edges: Sequence[Tuple[int, int]]) -> torch.Tensor:
+def distance_partitions(num_nodes: int, edges: Sequence[tuple[int, int]]) -> torch.Tensor:
     """(2, V, V): self-links and 1-hop links of the column-normalised adjacency (A x D^-1),
     indexed [partition, input joint, output joint]."""
     adjacency = np.eye(num_nodes)

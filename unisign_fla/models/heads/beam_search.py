@@ -6,7 +6,7 @@ know which rows survive a beam step: ``beam_search`` passes them to ``reorder`` 
 call. Ties break by token id (``topk`` on CPU is deterministic), so the same inputs always give
 the same text.
 """
-from typing import Callable, Optional
+from collections.abc import Callable
 
 import torch
 from torch import Tensor
@@ -40,7 +40,7 @@ def _strip(ids: list[int], eos_id: int) -> list[int]:
 def beam_search(step: StepFn, start_ids: list[int], num_beams: int, eos_id: int,
                 max_new_tokens: int, length_penalty: float = 1.0,
                 device: torch.device | None = None,
-                reorder: Optional[Callable[[Tensor], None]] = None) -> list[list[int]]:
+                reorder: Callable[[Tensor], None] | None = None) -> list[list[int]]:
     """Beam search over ``num_beams`` hypotheses per sample (``step`` sees B * num_beams rows,
     sample-major, so the caller repeats its encoder memory with ``repeat_interleave``).
 

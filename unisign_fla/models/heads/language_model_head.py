@@ -28,15 +28,29 @@ from pathlib import Path
 
 import torch
 from torch import Tensor, nn
-from transformers import (AutoConfig, AutoModelForCausalLM, AutoModelForSeq2SeqLM,
-                          GenerationConfig, PreTrainedModel)
+from transformers import (
+    AutoConfig,
+    AutoModelForCausalLM,
+    AutoModelForSeq2SeqLM,
+    GenerationConfig,
+    PreTrainedModel,
+)
 
 from unisign_fla.lm.tokenizer import load_tokenizer
+from unisign_fla.models.heads.text_sequences import (
+    decode_texts,
+    decoder_start_ids,
+    encode_targets,
+    label_smoothed_loss,
+    pack_segments,
+    pad_ids,
+    resolve_prompts,
+    special_token_ids,
+    teacher_forcing_inputs,
+    tokenize_texts,
+    valid_visual_tokens,
+)
 from unisign_fla.registry import MODELS
-from .text_sequences import (decode_texts, decoder_start_ids, encode_targets,
-                             label_smoothed_loss, pack_segments, pad_ids, resolve_prompts,
-                             special_token_ids, teacher_forcing_inputs, tokenize_texts,
-                             valid_visual_tokens)
 
 KINDS = ('seq2seq', 'causal')
 

@@ -13,13 +13,22 @@ import torch
 from torch import Tensor, nn
 
 from unisign_fla.lm.tokenizer import load_tokenizer
+from unisign_fla.models.heads.beam_search import beam_search, greedy_search
+from unisign_fla.models.heads.cached_decoding import CachedDecoder
+from unisign_fla.models.heads.text_sequences import (
+    decode_texts,
+    decoder_start_ids,
+    encode_targets,
+    label_smoothed_loss,
+    pack_segments,
+    pad_ids,
+    resolve_prompts,
+    special_token_ids,
+    teacher_forcing_inputs,
+    tokenize_texts,
+    valid_visual_tokens,
+)
 from unisign_fla.registry import MODELS
-from .beam_search import beam_search, greedy_search
-from .cached_decoding import CachedDecoder
-from .text_sequences import (decode_texts, decoder_start_ids, encode_targets,
-                             label_smoothed_loss, pack_segments, pad_ids, resolve_prompts,
-                             special_token_ids, teacher_forcing_inputs, tokenize_texts,
-                             valid_visual_tokens)
 
 POSITION_TYPES = ('sinusoidal', 'learned')
 
