@@ -30,7 +30,9 @@ setup(
     extras_require={
         # onnx exports the small models the tests build.
         # tensorboard: the dashboard tools/train.py --vis tensorboard writes (tested).
-        'tests': ['pytest>=8', 'onnxruntime>=1.18', 'onnx>=1.17', 'tensorboard>=2.15'],
+        # ruff: the style check (ruff.toml) tests/test_style.py runs.
+        'tests': ['pytest>=8', 'onnxruntime>=1.18', 'onnx>=1.17', 'tensorboard>=2.15',
+                  'ruff>=0.15'],
         'tensorboard': ['tensorboard>=2.15'],
         'rtmpose': ['onnxruntime>=1.18'],           # CUDA: install onnxruntime-gpu instead
         'bench': ['scikit-image>=0.22', 'onnx>=1.17'],

@@ -196,10 +196,10 @@ class RTMDetStandIn(nn.Module):
         self.backbone = CSPNeXt(deepen, widen)
         self.neck = CSPNeXtPAFPN(self.backbone.out_channels, feat, max(round(3 * deepen), 1))
         # Separated-BN head: the convs are shared across levels, the BN layers are not.
-        self.cls_convs = nn.ModuleList([nn.Sequential(conv_bn_act(feat, feat, 3),
-                                                      conv_bn_act(feat, feat, 3)) for _ in range(3)])
-        self.reg_convs = nn.ModuleList([nn.Sequential(conv_bn_act(feat, feat, 3),
-                                                      conv_bn_act(feat, feat, 3)) for _ in range(3)])
+        def tower():
+            return nn.Sequential(conv_bn_act(feat, feat, 3), conv_bn_act(feat, feat, 3))
+        self.cls_convs = nn.ModuleList([tower() for _ in range(3)])
+        self.reg_convs = nn.ModuleList([tower() for _ in range(3)])
         for level in range(1, 3):
             for convs in (self.cls_convs, self.reg_convs):
                 for k in range(2):
@@ -240,7 +240,8 @@ def export_onnx(model: nn.Module, path: str, input_shape, input_name: str,
 
 
 def export_rtmpose(path: str, dynamic_batch: bool = True, **kwargs) -> str:
-    """RTMPose-m whole-body 256x192 (the defaults) with mmdeploy's names: input -> simcc_x, simcc_y."""
+    """RTMPose-m whole-body 256x192 (the defaults) with mmdeploy's names: input -> simcc_x,
+    simcc_y."""
     model = RTMPoseStandIn(**kwargs)
     width, height = kwargs.get('input_size', (192, 256))
     return export_onnx(model, path, (1, 3, height, width), 'input', ['simcc_x', 'simcc_y'],

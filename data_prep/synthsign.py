@@ -22,7 +22,8 @@ def main(argv=None) -> int:
         print(f'{split:6} {c["sentences"]:9d} {c["islr"]:6d} {c["frames"]:8d}')
     rate = summary['frames_per_second']
     print(f'vocabulary {len(summary["vocabulary"])} signs, {summary["total_frames"]} frames, '
-          f'{summary["seconds"]:.1f} s' + (f' ({rate:.0f} frames/s)' if rate else ' (already complete)'))
+          f'{summary["seconds"]:.1f} s'
+          + (f' ({rate:.0f} frames/s)' if rate else ' (already complete)'))
     return 0
 
 

@@ -44,7 +44,8 @@ def main(argv=None):
         if earlier_stage in cfg.model:
             cfg.model[earlier_stage] = None  # the tested checkpoint holds the whole model
     out_dir = args.out_dir or osp.join(cfg.work_dir, 'test')
-    evaluators = cfg.test_evaluator if isinstance(cfg.test_evaluator, list) else [cfg.test_evaluator]
+    evaluators = (cfg.test_evaluator if isinstance(cfg.test_evaluator, list)
+                  else [cfg.test_evaluator])
     for evaluator in evaluators:
         evaluator['output_dir'] = out_dir
     prepare_cpu_distributed(cfg)

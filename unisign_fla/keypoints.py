@@ -11,14 +11,15 @@ import numpy as np
 NUM_KEYPOINTS = 133
 
 BODY_NAMES = ['nose', 'left_eye', 'right_eye', 'left_ear', 'right_ear', 'left_shoulder',
-              'right_shoulder', 'left_elbow', 'right_elbow', 'left_wrist', 'right_wrist', 'left_hip',
-              'right_hip', 'left_knee', 'right_knee', 'left_ankle', 'right_ankle']
+              'right_shoulder', 'left_elbow', 'right_elbow', 'left_wrist', 'right_wrist',
+              'left_hip', 'right_hip', 'left_knee', 'right_knee', 'left_ankle', 'right_ankle']
 FOOT_NAMES = ['left_big_toe', 'left_small_toe', 'left_heel', 'right_big_toe', 'right_small_toe',
               'right_heel']
 # iBUG 300-W 68-point face: jaw 0-16, eyebrows 17-26, nose 27-35, eyes 36-47, lips 48-67.
 FACE_NAMES = ([f'face_jaw_{i}' for i in range(17)] + [f'face_brow_{i}' for i in range(10)]
               + [f'face_nose_{i}' for i in range(9)] + [f'face_eye_{i}' for i in range(12)]
-              + [f'face_lip_outer_{i}' for i in range(12)] + [f'face_lip_inner_{i}' for i in range(8)])
+              + [f'face_lip_outer_{i}' for i in range(12)]
+              + [f'face_lip_inner_{i}' for i in range(8)])
 HAND_JOINT_NAMES = ['wrist',
                     'thumb_cmc', 'thumb_mcp', 'thumb_ip', 'thumb_tip',
                     'index_mcp', 'index_pip', 'index_dip', 'index_tip',
@@ -95,8 +96,9 @@ class Part:
 
     ``indices`` select rows of the 133-point array; ``edges`` use part-local indices;
     ``context`` is the COCO index of the body joint whose feature is added to the part (the wrist
-    for a hand, the nose for the face; ``None`` for the body itself); ``root`` is the part-local joint that coordinates are
-    expressed relative to (``None`` for the body, which is normalised by the body box).
+    for a hand, the nose for the face; ``None`` for the body itself); ``root`` is the part-local
+    joint that coordinates are expressed relative to (``None`` for the body, which is
+    normalised by the body box).
     """
     name: str
     indices: tuple[int, ...]

@@ -39,7 +39,8 @@ def _runner(work_dir, max_iters, lr=0.01, checkpoint=None, resume=False):
 
 
 def _crash_on_save(monkeypatch, at_filename):
-    """Make the save of ``at_filename`` die halfway, as a killed job would: half the bytes written."""
+    """Make the save of ``at_filename`` die halfway, as a killed job would: half the bytes
+    written."""
     from mmengine.runner import runner as runner_module
     real_save = runner_module.save_checkpoint
 

@@ -63,7 +63,8 @@ def test_keypoints_land_on_the_person(backend, name):
     brow_y, eye_y = last[INDEX['face_brow_2'], 1], last[INDEX['face_eye_1'], 1]
     nose_y, lip_y = last[INDEX['face_nose_3'], 1], last[INDEX['face_lip_outer_3'], 1]
     assert brow_y < eye_y < nose_y < lip_y < last[INDEX['face_jaw_8'], 1]
-    assert last[INDEX['face_jaw_0'], 0] < last[INDEX['face_jaw_8'], 0] < last[INDEX['face_jaw_16'], 0]
+    jaw_x = [last[INDEX[f'face_jaw_{i}'], 0] for i in (0, 8, 16)]
+    assert jaw_x[0] < jaw_x[1] < jaw_x[2]
     # no hand is visible in either photograph: hands are marked missing, not guessed
     assert (pose[:, LEFT_HAND, 2] == 0).all() and (pose[:, RIGHT_HAND, 2] == 0).all()
 

@@ -1,4 +1,5 @@
-"""The staged pipeline behind the extraction job: order, bounds, errors and timing, each on its own."""
+"""The staged pipeline behind the extraction job: order, bounds, errors and timing, each on its
+own."""
 import random
 import threading
 import time

@@ -73,9 +73,10 @@ def test_detector_boxes_drive_the_crop(onnx_models):
 def test_no_person_fails_the_clip_or_falls_back_to_the_frame(onnx_models):
     frames = dot_frames([(50, 60)] * 4)
     with pytest.raises(PoseEstimationError, match='no person detected on any of 2 keyframes'):
-        RTMPoseBackend(onnx_models['spot'], detector=onnx_models['nobody'], detect_interval=3).estimate(
-            frames, {}, context(frames))
-    backend = RTMPoseBackend(onnx_models['spot'], detector=onnx_models['nobody'], no_person='full_frame')
+        RTMPoseBackend(onnx_models['spot'], detector=onnx_models['nobody'],
+                       detect_interval=3).estimate(frames, {}, context(frames))
+    backend = RTMPoseBackend(onnx_models['spot'], detector=onnx_models['nobody'],
+                             no_person='full_frame')
     np.testing.assert_allclose(backend.signer_boxes(frames, context(frames)),
                                np.tile([[0, 0, WIDTH, HEIGHT]], (4, 1)))
 

@@ -5,8 +5,8 @@ from transformers import AutoTokenizer
 
 from unisign_fla.lm import guess_language, load_tokenizer, train_tokenizer
 
-ENGLISH = ["Hello, world. How are you?", "I'm fine: thanks (really)!", "It's 3.5 km away -- isn't it?",
-           'He said "no" and left.', "We met on Monday, at 10:30."]
+ENGLISH = ["Hello, world. How are you?", "I'm fine: thanks (really)!",
+           "It's 3.5 km away -- isn't it?", 'He said "no" and left.', "We met on Monday, at 10:30."]
 CHINESE = ['我今天很高兴。', '你叫什么名字？', '他们明天去北京，好吗？', '这本书是我的。']
 
 

@@ -12,13 +12,15 @@ from unisign_fla.synthsign.morphology import (
 
 @pytest.mark.parametrize('noun, forms, expected', [
     ('book', {}, 'books'), ('box', {}, 'boxes'), ('watch', {}, 'watches'), ('bus', {}, 'buses'),
-    ('baby', {}, 'babies'), ('potato', {}, 'potatoes'), ('child', {'plural': 'children'}, 'children')])
+    ('baby', {}, 'babies'), ('potato', {}, 'potatoes'),
+    ('child', {'plural': 'children'}, 'children')])
 def test_plural(noun, forms, expected):
     assert plural(noun, forms) == expected
 
 
-@pytest.mark.parametrize('verb, expected', [('buy', 'buys'), ('wash', 'washes'), ('carry', 'carries'),
-                                            ('have', 'has'), ('fix', 'fixes'), ('catch', 'catches')])
+@pytest.mark.parametrize('verb, expected', [
+    ('buy', 'buys'), ('wash', 'washes'), ('carry', 'carries'), ('have', 'has'), ('fix', 'fixes'),
+    ('catch', 'catches')])
 def test_third_person(verb, expected):
     assert third_person(verb) == expected
 
@@ -30,8 +32,9 @@ def test_past(verb, forms, expected):
     assert past(verb, forms) == expected
 
 
-@pytest.mark.parametrize('verb, expected', [('run', 'running'), ('swim', 'swimming'), ('make', 'making'),
-                                            ('see', 'seeing'), ('open', 'opening'), ('cook', 'cooking')])
+@pytest.mark.parametrize('verb, expected', [
+    ('run', 'running'), ('swim', 'swimming'), ('make', 'making'), ('see', 'seeing'),
+    ('open', 'opening'), ('cook', 'cooking')])
 def test_present_participle(verb, expected):
     assert present_participle(verb) == expected
 

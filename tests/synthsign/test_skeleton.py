@@ -64,7 +64,8 @@ def test_anatomy_is_plausible(clips):
             hand = pts[:, rows.start:rows.stop]
             extent = np.linalg.norm(hand - hand[:, :1], axis=-1).max(1)
             assert 12 < extent.min() and extent.max() < 40         # hands ~25-35 px long
-        upper = np.linalg.norm(pts[:, INDEX['right_elbow']] - pts[:, INDEX['right_shoulder']], axis=-1)
+        upper = np.linalg.norm(pts[:, INDEX['right_elbow']] - pts[:, INDEX['right_shoulder']],
+                               axis=-1)
         assert np.all(upper <= signer.upper_arm * signer.scale + 1e-6)
         assert np.all(upper >= 0.69 * signer.upper_arm * signer.scale)
 

@@ -30,7 +30,8 @@ def tiny_synthsign(tmp_path_factory):
 
 
 def data_options(shard_dir, test_split='test'):
-    """--cfg-options pointing the SynthSign configs at ``shard_dir`` (the test loader at any split)."""
+    """--cfg-options pointing the SynthSign configs at ``shard_dir`` (the test loader at any
+    split)."""
     options = []
     for loader, split in (('train', 'train'), ('val', 'dev'), ('test', test_split)):
         options += [f'{loader}_dataloader.dataset.data_root={shard_dir}',

@@ -61,7 +61,8 @@ def test_iterations_move_the_schedule_and_intervals(capsys):
 
 
 def test_epochs_move_an_epoch_schedule(capsys):
-    cfg = merged(os.path.join(REPO, 'configs/fla_llm/fla_stage1_light-t_csl-daily.py'), 'train_cfg.max_epochs=2')
+    cfg = merged(os.path.join(REPO, 'configs/fla_llm/fla_stage1_light-t_csl-daily.py'),
+                 'train_cfg.max_epochs=2')
     assert cfg.train_cfg.max_epochs == 2 and cfg.param_scheduler[0].end == 2
 
 

@@ -6,8 +6,8 @@ a clip whose loading fails with a data error (a damaged shard member, a missing 
 replaced by the next clip of the data set, so batches keep their size (a batch of one bad clip
 must not end the run); the replaced clip's id and the reason travel with the replacement,
 ``sign_collate`` lists them under ``batch['skipped']``, and ``unisign_fla.engine.BadSampleHook``
-logs each one and stops the run when more than a set share of the data is bad. Evaluation uses ``fail``: a test set scored
-without some of its clips is not comparable with published results.
+logs each one and stops the run when more than a set share of the data is bad. Evaluation uses
+``fail``: a test set scored without some of its clips is not comparable with published results.
 """
 
 from unisign_fla.formats.shard_index import ShardFormatError

@@ -39,7 +39,8 @@ class BadSampleHook(Hook):
         if records and len(self.skipped) > limit:
             raise TooManyBadSamplesError(
                 f'{len(self.skipped)} clips of the training set failed to load, more than '
-                f'max_share={self.max_share} allows ({limit:.1f}); the last: {records[-1]["id"]!r}: '
+                f'max_share={self.max_share} allows ({limit:.1f}); '
+                f'the last: {records[-1]["id"]!r}: '
                 f'{records[-1]["reason"]}. Check the shards with '
                 '`python -m unisign_fla.formats.shards validate DIR`.')
 

@@ -1,4 +1,5 @@
-"""Named stages joined by bounded queues, each timed on its own: the machinery of the extraction job.
+"""Named stages joined by bounded queues, each timed on its own: the machinery of the
+extraction job.
 
 The job (job.py) runs every clip through ``decode -> estimate -> crops`` here and writes the
 results itself, in manifest order. What this module guarantees:

@@ -73,10 +73,10 @@ def _process_alive(pid: int) -> bool:
 
 
 def is_orphan_temporary(tmp_path: str, max_age_s: float = 3600.0) -> bool:
-    """Whether a temporary file named by ``fileio.temporary_path`` can no longer be renamed into place:
-    its process has ended on this host, or it is older than ``max_age_s``. A temporary file lives
-    for the milliseconds of one write, so an hour-old one is an orphan whichever host made it;
-    a younger one from another host may be a live write, and is kept."""
+    """Whether a temporary file named by ``fileio.temporary_path`` can no longer be renamed into
+    place: its process has ended on this host, or it is older than ``max_age_s``. A temporary
+    file lives for the milliseconds of one write, so an hour-old one is an orphan whichever host
+    made it; a younger one from another host may be a live write, and is kept."""
     match = TEMPORARY_SUFFIX.search(os.path.basename(tmp_path))
     try:
         age = time.time() - os.path.getmtime(tmp_path)

@@ -128,7 +128,8 @@ def read_shard_index(json_path: str) -> dict:
 
 def write_split_index(out_dir: str, dataset: str, split: str, num_shards: int) -> dict:
     """(Re)write the split index from the finished shards ``0 .. num_shards-1``; shards whose index
-    is missing are listed under ``missing_shards`` so a loader can warn about an incomplete split."""
+    is missing are listed under ``missing_shards`` so a loader can warn about an incomplete
+    split."""
     shards, missing = [], []
     for k in range(num_shards):
         stem = shard_stem(dataset, split, k)

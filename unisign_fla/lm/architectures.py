@@ -27,8 +27,9 @@ def build_small_lm(arch: str, tokenizer: PreTrainedTokenizerBase, hidden: int = 
 
     ``ffn`` defaults to ``4 * hidden``. For ``t5`` the ``layers`` are split between encoder and
     decoder (at least one each), so one setting costs about the same for every arch. T5 ties
-    its input and output embeddings, which keeps the initial logits (and loss) small. Token ids for pad/bos/eos come from the tokenizer and are also
-    written to the generation config, so ``generate`` stops at EOS after a reload.
+    its input and output embeddings, which keeps the initial logits (and loss) small. Token ids
+    for pad/bos/eos come from the tokenizer and are also written to the generation config, so
+    ``generate`` stops at EOS after a reload.
     """
     if arch not in ARCHITECTURES:
         raise ValueError(f'arch={arch!r}: expected one of {ARCHITECTURES}')

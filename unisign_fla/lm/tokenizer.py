@@ -1,11 +1,12 @@
 """Train and load the small subword tokenizers used when no pretrained LM can be downloaded.
 
 The tokenizer is a byte-fallback BPE in the SentencePiece style: spaces become ``▁`` before
-splitting, so decoding restores the original spacing exactly (``"Hello, world."`` never comes back as
-``"Hello , world ."``), and characters unseen in training fall back to UTF-8 byte tokens instead of
-``<unk>``. CJK characters are always isolated, which makes Chinese character-level as the BLEU
-convention of §8 expects. The result is a plain ``PreTrainedTokenizerFast`` directory that
-``AutoTokenizer.from_pretrained`` loads like any Hub tokenizer.
+splitting, so decoding restores the original spacing exactly (``"Hello, world."`` never comes
+back as ``"Hello , world ."``), and characters unseen in training fall back to UTF-8 byte tokens
+instead of ``<unk>``. CJK characters are always isolated, which makes Chinese character-level
+as the BLEU convention expects (docs/evaluation.md). The result is a plain
+``PreTrainedTokenizerFast`` directory that ``AutoTokenizer.from_pretrained`` loads like any Hub
+tokenizer.
 """
 import json
 import os
@@ -27,7 +28,8 @@ GENERIC_TOKENIZER_CLASSES = ('TokenizersBackend', 'PreTrainedTokenizerFast')
 
 
 def guess_language(texts: list[str]) -> str:
-    """``'zh'`` when CJK characters make up over a third of the non-space characters, else ``'en'``."""
+    """``'zh'`` when CJK characters make up over a third of the non-space characters, else
+    ``'en'``."""
     joined = ''.join(texts).replace(' ', '')
     if not joined:
         return 'en'
@@ -105,7 +107,8 @@ def _check_sentencepiece_conversion(path: Path) -> None:
 
 
 def load_tokenizer(path: str | os.PathLike) -> PreTrainedTokenizerBase:
-    """Load a tokenizer directory (ours, or any Hugging Face one such as mT5's) with a clear error."""
+    """Load a tokenizer directory (ours, or any Hugging Face one such as mT5's) with a clear
+    error."""
     path = Path(path)
     if not path.is_dir() or not any((path / name).is_file() for name in TOKENIZER_FILES):
         raise FileNotFoundError(f'{path}: not a tokenizer directory '

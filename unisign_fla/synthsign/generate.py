@@ -169,8 +169,8 @@ def generate_dataset(out_dir: str, size: str = 'tiny', seed: int = 0, workers: i
     for sub in ('videos', 'keypoints', 'manifests'):
         os.makedirs(os.path.join(out_dir, sub), exist_ok=True)
     if workers > 1:
-        ctx = multiprocessing.get_context('fork' if 'fork' in multiprocessing.get_all_start_methods()
-                                          else 'spawn')
+        methods = multiprocessing.get_all_start_methods()
+        ctx = multiprocessing.get_context('fork' if 'fork' in methods else 'spawn')
         with ctx.Pool(workers, initializer=_init_worker, initargs=(seed, out_dir)) as pool:
             frames = list(pool.imap(_make_clip_in_worker, specs, chunksize=8))
     else:

@@ -52,7 +52,8 @@ def shape_vector(name: str) -> np.ndarray:
 
 def _chain(base: np.ndarray, direction: np.ndarray, lengths: np.ndarray,
            flex: np.ndarray) -> np.ndarray:
-    """Joints after ``base`` along ``direction`` (T, F, 2) with flexions (T, F, 3) -> (T, F, 3, 2)."""
+    """Joints after ``base`` along ``direction`` (T, F, 2) with flexions (T, F, 3) ->
+    (T, F, 3, 2)."""
     projected = lengths * np.cos(np.cumsum(flex, axis=-1))           # (T, F, 3)
     return base + np.cumsum(projected[..., None] * direction[..., None, :], axis=-2)
 

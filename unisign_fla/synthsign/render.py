@@ -70,8 +70,8 @@ def _draw_hand(img: np.ndarray, g: dict, t: int, back: bool, colours: _Palette, 
     cv2.fillConvexPoly(img, g['palm'][t], colour, cv2.LINE_8, _SHIFT)
     cv2.polylines(img, list(g['fingers'][t]), False, colour, finger_px, cv2.LINE_8, _SHIFT)
     if back:
-        cv2.polylines(img, list(g['nails'][t]), False, colours.nail, max(1, finger_px - 1), cv2.LINE_8,
-                      _SHIFT)
+        cv2.polylines(img, list(g['nails'][t]), False, colours.nail, max(1, finger_px - 1),
+                      cv2.LINE_8, _SHIFT)
     else:
         cv2.polylines(img, list(g['creases'][t]), False, colours.crease, 1, cv2.LINE_8, _SHIFT)
 

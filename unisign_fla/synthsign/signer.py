@@ -55,7 +55,8 @@ def make_signers(seed: int) -> list[Signer]:
                      zip((70, 95, 140), (170, 200, 235)))
         signers.append(Signer(
             id=f'S{i:02d}', split=split, scale=scale,
-            neck=(width / 2 + float(rng.uniform(-10, 10)), height * 0.45 + float(rng.uniform(-6, 6))),
+            neck=(width / 2 + float(rng.uniform(-10, 10)),
+                  height * 0.45 + float(rng.uniform(-6, 6))),
             upper_arm=0.8 * vary(), forearm=0.75 * vary(), hand=0.46 * vary(), head=0.58 * vary(),
             speed=float(rng.uniform(0.85, 1.15)), transition=int(rng.integers(2, 4)),
             noise_px=float(rng.uniform(0.6, 1.4)), dropout=float(rng.uniform(0.01, 0.04)),

@@ -69,7 +69,8 @@ _TIMES = {'YESTERDAY': ('yesterday', 'past'), 'TOMORROW': ('tomorrow', 'future')
           'NEXT-WEEK': ('next week', 'future')}
 _FUNCTION = {'NOT': 'not', 'QUESTION': '?', 'WHAT': 'what', 'WHO': 'who'}
 
-# Pairs with identical keypoints by construction; only the rendered hand (palm/back) tells them apart.
+# Pairs with identical keypoints by construction; only the rendered hand (palm/back) tells them
+# apart.
 MINIMAL_PAIRS = (('BUY', 'SELL'), ('LIKE', 'HATE'), ('BIG', 'SMALL'), ('OLD', 'NEW'),
                  ('CAT', 'DOG'), ('BOOK', 'LETTER'), ('CAR', 'BIKE'), ('TEACHER', 'STUDENT'),
                  ('APPLE', 'ORANGE'), ('CHEAP', 'EXPENSIVE'))
@@ -151,7 +152,8 @@ def manual_distance(a: SignParameters, b: SignParameters) -> int:
 def _draw_parameters(count: int, rng: np.random.Generator) -> list[tuple]:
     """Greedy draw of ``count`` manual parameter tuples, pairwise at least MIN_MANUAL_DISTANCE
     apart. Two-handed and face-near signs are kept a minority, as in natural sign languages."""
-    space = list(itertools.product(HANDSHAPES, LOCATIONS, MOVEMENTS, HAND_ARRANGEMENTS, ORIENTATIONS))
+    space = list(itertools.product(HANDSHAPES, LOCATIONS, MOVEMENTS, HAND_ARRANGEMENTS,
+                                   ORIENTATIONS))
     weights = np.array([{'one': 3.0, 'symmetric': 1.0, 'base': 1.0}[c[3]]
                         * (0.35 if c[3] != 'one' and c[1] in ('forehead', 'eyes', 'nose') else 1.0)
                         for c in space])

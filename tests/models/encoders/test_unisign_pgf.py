@@ -47,7 +47,8 @@ def test_point_encoding_by_hand():
     x, y = 0.25, 0.9
     out = encoding(torch.tensor([[x, y]]))[0]
     for i in range(4):
-        angle = 2 * math.pi * ((2 * x - 1) * matrix[0, i].item() + (2 * y - 1) * matrix[1, i].item())
+        angle = 2 * math.pi * ((2 * x - 1) * matrix[0, i].item()
+                               + (2 * y - 1) * matrix[1, i].item())
         assert math.isclose(out[i].item(), math.sin(angle), abs_tol=1e-5)
         assert math.isclose(out[4 + i].item(), math.cos(angle), abs_tol=1e-5)
 

@@ -24,7 +24,8 @@ def grad_owners(head, visual, mask, targets):
     groups = dict(adapter=set(), lora=set(), base=set())
     for name, param in head.named_parameters():
         if param.grad is not None and param.grad.abs().sum() > 0:
-            key = 'adapter' if name.startswith('adapter.') else 'lora' if 'lora_' in name else 'base'
+            key = ('adapter' if name.startswith('adapter.')
+                   else 'lora' if 'lora_' in name else 'base')
             groups[key].add(name)
     return groups
 

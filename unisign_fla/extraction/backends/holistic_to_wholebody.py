@@ -7,7 +7,8 @@ identical keypoints for the same landmarks. The correspondences:
   wrists, hips, knees, ankles);
 * feet 6: big toe = ``*_FOOT_INDEX``, heel = ``*_HEEL``; MediaPipe has no small toe, so that row
   copies the big toe's position with score 0;
-* hands: 21 -> 21 in the same order (wrist, then thumb, index, middle, ring, pinky from base to tip);
+* hands: 21 -> 21 in the same order (wrist, then thumb, index, middle, ring, pinky from base
+  to tip);
 * face 68: the mesh vertices at iBUG 300-W positions in the map published with the
   sign-language-processing ``pose`` library (``pose_format/utils/pose_converter.py``), chosen over
   other circulating lists because it is the one ``.pose`` users already know.

@@ -21,7 +21,8 @@ LETTERBOX_FILL = 114
 def non_max_suppression(boxes: np.ndarray, scores: np.ndarray, iou_threshold: float) -> np.ndarray:
     """Indices of the boxes kept by greedy NMS, best first."""
     order = np.argsort(-scores, kind='stable')
-    areas = np.clip(boxes[:, 2] - boxes[:, 0], 0, None) * np.clip(boxes[:, 3] - boxes[:, 1], 0, None)
+    areas = (np.clip(boxes[:, 2] - boxes[:, 0], 0, None)
+             * np.clip(boxes[:, 3] - boxes[:, 1], 0, None))
     keep = []
     while len(order):
         best, rest = order[0], order[1:]
@@ -53,7 +54,8 @@ class PersonDetector:
                  threads: int | None = None, score_threshold: float = 0.3,
                  nms_iou: float = 0.45):
         if kind not in DETECTOR_PRESETS:
-            raise ValueError(f'detector kind must be one of {sorted(DETECTOR_PRESETS)}, got {kind!r}')
+            raise ValueError(f'detector kind must be one of {sorted(DETECTOR_PRESETS)}, '
+                             f'got {kind!r}')
         self.session = open_session(path, device, threads, what='person detector')
         self.input_name, _, self.height, self.width = input_geometry(self.session, (640, 640))
         preset = DETECTOR_PRESETS[kind]
@@ -63,7 +65,8 @@ class PersonDetector:
 
     def _letterbox(self, frame_bgr: np.ndarray) -> tuple[np.ndarray, float]:
         ratio = min(self.height / frame_bgr.shape[0], self.width / frame_bgr.shape[1])
-        size = (max(1, round(frame_bgr.shape[1] * ratio)), max(1, round(frame_bgr.shape[0] * ratio)))
+        size = (max(1, round(frame_bgr.shape[1] * ratio)),
+                max(1, round(frame_bgr.shape[0] * ratio)))
         canvas = np.full((self.height, self.width, 3), LETTERBOX_FILL, np.float32)
         canvas[:size[1], :size[0]] = cv2.resize(frame_bgr, size, interpolation=cv2.INTER_LINEAR)
         canvas = (canvas - self.mean) / self.std

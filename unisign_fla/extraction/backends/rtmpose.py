@@ -1,4 +1,5 @@
-"""``--backend rtmpose``: a person detector plus an RTMPose / RTMW whole-body model, on ONNX Runtime.
+"""``--backend rtmpose``: a person detector plus an RTMPose / RTMW whole-body model, on ONNX
+Runtime.
 
 Takes the local ``.onnx`` files that mmdeploy writes and rtmlib downloads (e.g. rtmlib's
 ``rtmw-x_simcc-cocktail14_...onnx`` with ``yolox_m_8xb8-300e_humanart-...onnx``, or mmpose's

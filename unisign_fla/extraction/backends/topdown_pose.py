@@ -66,7 +66,8 @@ class TopDownPoseModel:
         (six times faster than the broadcast expression over a reversed view)."""
         out = np.empty((len(crops_bgr), 3) + crops_bgr.shape[1:3], np.float32)
         for channel in range(3):
-            np.subtract(crops_bgr[..., 2 - channel], IMAGENET_MEAN_RGB[channel], out=out[:, channel])
+            np.subtract(crops_bgr[..., 2 - channel], IMAGENET_MEAN_RGB[channel],
+                        out=out[:, channel])
             out[:, channel] *= 1.0 / IMAGENET_STD_RGB[channel]
         return out
 

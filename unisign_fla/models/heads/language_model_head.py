@@ -10,7 +10,8 @@ Pointing ``pretrained_dir`` at a real model is all it takes to switch LMs; the d
     head = dict(type='LanguageModelHead', in_channels=256,
                 pretrained_dir='checkpoints/mbart-large-cc25')
     # Qwen2.5-0.5B, decoder-only, with LoRA; bf16 on a GPU:
-    head = dict(type='LanguageModelHead', in_channels=256, pretrained_dir='checkpoints/qwen2.5-0.5b',
+    head = dict(type='LanguageModelHead', in_channels=256,
+                pretrained_dir='checkpoints/qwen2.5-0.5b',
                 lora=dict(r=16, lora_alpha=32, lora_dropout=0.05,
                           target_modules=['q_proj', 'k_proj', 'v_proj', 'o_proj']),
                 dtype='bfloat16')
@@ -19,10 +20,10 @@ The LM type comes from ``config.is_encoder_decoder`` unless ``kind`` forces it. 
 generation start the decoder with the same token: the target language's code for mBART (whose
 cc25 config sets no ``decoder_start_token_id``), else the config's start token (pad for T5). The
 hub's generation defaults (mBART's ``no_repeat_ngram_size``, ``forced_bos_token_id``...) are
-replaced by the head's own settings, so decoding is exactly what ``predict`` asks for. The whole head,
-LM included, lives in the module's ``state_dict``, so mmengine checkpoints carry the adapter and
-the LoRA (or fully fine-tuned) weights; rebuilding the head from the same ``pretrained_dir`` and
-loading that state dict restores it exactly.
+replaced by the head's own settings, so decoding is exactly what ``predict`` asks for. The
+whole head, LM included, lives in the module's ``state_dict``, so mmengine checkpoints carry
+the adapter and the LoRA (or fully fine-tuned) weights; rebuilding the head from the same
+``pretrained_dir`` and loading that state dict restores it exactly.
 """
 from pathlib import Path
 
@@ -151,7 +152,8 @@ class LanguageModelHead(nn.Module):
         self.tokenizer = load_tokenizer(tokenizer_dir or pretrained_dir)
         self.ids = special_token_ids(self.tokenizer)
         self.name = str(pretrained_dir)
-        self.default_decoder_start = configured_decoder_start(lm) if self.kind == 'seq2seq' else None
+        self.default_decoder_start = (configured_decoder_start(lm) if self.kind == 'seq2seq'
+                                      else None)
         lm.generation_config = GenerationConfig(eos_token_id=self.ids['eos'],
                                                 pad_token_id=self.ids['pad'])
         self.prompt, self.prompt_eos, self.label_smoothing = prompt, prompt_eos, label_smoothing

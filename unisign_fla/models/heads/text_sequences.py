@@ -141,7 +141,8 @@ def label_smoothed_loss(logits: Tensor, labels: Tensor, smoothing: float) -> Ten
                            ignore_index=IGNORE_INDEX, label_smoothing=smoothing)
 
 
-def decode_texts(tokenizer: PreTrainedTokenizerBase, sequences: Tensor | list[list[int]]) -> list[str]:
+def decode_texts(tokenizer: PreTrainedTokenizerBase,
+                 sequences: Tensor | list[list[int]]) -> list[str]:
     """Generated ids to clean strings (special tokens dropped, outer spaces stripped)."""
     if isinstance(sequences, Tensor):
         sequences = sequences.tolist()
