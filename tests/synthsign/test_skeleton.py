@@ -83,3 +83,17 @@ def test_score_drops_are_realistic(clips):
         score.append(kp[:, rows, 2].ravel())
     err, score = np.concatenate(err), np.concatenate(score)
     assert err[score < 0.4].mean() > 2 * err[score > 0.7].mean()
+
+
+def test_estimator_noise_knobs_change_the_scores(clips):
+    """EstimatorNoise is the one place for the estimator's difficulty: lower hand scores there
+    give lower hand scores out (and the defaults are what the data sets were made with)."""
+    from unisign_fla.synthsign.estimator import DEFAULT_NOISE, EstimatorNoise
+    signer, _, pose, _ = clips[0]
+    rows = slice(RIGHT_HAND.start, RIGHT_HAND.stop)
+    easy = simulate_estimator(pose, signer, np.random.default_rng(0), DEFAULT_NOISE)
+    same = simulate_estimator(pose, signer, np.random.default_rng(0))
+    hard = simulate_estimator(pose, signer, np.random.default_rng(0),
+                              EstimatorNoise(hand_score=(0.3, 0.5)))
+    np.testing.assert_array_equal(easy, same)
+    assert hard[:, rows, 2].mean() < easy[:, rows, 2].mean() - 0.2
