@@ -31,9 +31,15 @@ import statistics
 import time
 
 from mmengine.config import Config
-from multitask import task_tokenizer
-from quickstart import LM_STEPS, prepare_data  # noqa: E402 (tools/ is on the path)
-from synthsign_runs import REPO, seed_summary, train_then_test
+
+from unisign_fla.recipes import (
+    LM_STEPS,
+    REPO,
+    prepare_synthsign,
+    seed_summary,
+    task_tokenizer,
+    train_then_test,
+)
 
 TAG = 'encoder_choice'
 CONFIGS = {'ours': {'slt': 'fla_stage1_synthsign.py', 'islr': 'islr_synthsign.py'},
@@ -69,8 +75,8 @@ def main(argv=None):
     start, timings = time.time(), {}
     seeds = {'slt': args.slt_seeds, 'islr': args.islr_seeds}
     iters = {'slt': args.slt_iters, 'islr': args.islr_iters}
-    prepare_data(args.data_dir, 'demo', args.workers, LM_STEPS, osp.join(args.work_dir, 'logs'),
-                 timings, islr=bool(args.islr_seeds))
+    prepare_synthsign(args.data_dir, 'demo', args.workers, LM_STEPS,
+                      osp.join(args.work_dir, 'logs'), timings, islr=bool(args.islr_seeds))
     tokenizer = {'slt': osp.abspath(osp.join(args.data_dir, 'lm')),
                  'islr': task_tokenizer(args.data_dir) if args.islr_seeds else None}
     batch = [f'train_dataloader.batch_size={args.batch_size}',

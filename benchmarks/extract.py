@@ -5,8 +5,9 @@
 
 Builds a 1280x720 test video of a real person (``skimage.data.astronaut()`` moving across a
 studio background) and random-weight ONNX exports of the real architectures (RTMPose-m
-whole-body 256x192 and an RTMDet-tiny person detector; see rtm_architectures.py), which cost the
-same to run as the official weights. Measures, in frames per second:
+whole-body 256x192 and an RTMDet-tiny person detector; see
+unisign_fla/testing/rtm_architectures.py), which cost the same to run as the official weights.
+Measures, in frames per second:
 
 - ``decode_fps``: decoding alone (OpenCV, as the job decodes);
 - ``model_fps``: the pose model alone on ready crops, at its best batch size;
@@ -30,7 +31,6 @@ measure mostly that warm-up. Ends with one JSON line. Targets: pipeline >= 3 x n
 import argparse
 import json
 import os
-import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -39,15 +39,13 @@ from contextlib import contextmanager
 import cv2
 import numpy as np
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from rtm_architectures import export_rtmdet, export_rtmpose  # noqa: E402
-
-from unisign_fla.extraction.backends.person_detector import PersonDetector  # noqa: E402
-from unisign_fla.extraction.backends.signer_track import SignerBoxes  # noqa: E402
-from unisign_fla.extraction.backends.topdown_pose import TopDownPoseModel  # noqa: E402
-from unisign_fla.extraction.job import ExtractionConfig, ExtractionJob  # noqa: E402
-from unisign_fla.extraction.pipeline import StageTimes  # noqa: E402
-from unisign_fla.extraction.video_reader import FrameBufferPool, read_clip  # noqa: E402
+from unisign_fla.extraction.backends.person_detector import PersonDetector
+from unisign_fla.extraction.backends.signer_track import SignerBoxes
+from unisign_fla.extraction.backends.topdown_pose import TopDownPoseModel
+from unisign_fla.extraction.job import ExtractionConfig, ExtractionJob
+from unisign_fla.extraction.pipeline import StageTimes
+from unisign_fla.extraction.video_reader import FrameBufferPool, read_clip
+from unisign_fla.testing.rtm_architectures import export_rtmdet, export_rtmpose
 
 WIDTH, HEIGHT = 1280, 720
 

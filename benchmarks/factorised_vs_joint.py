@@ -23,8 +23,7 @@ import os
 import os.path as osp
 import time
 
-from quickstart import LM_STEPS, prepare_data  # noqa: E402 (tools/ is on the path)
-from synthsign_runs import REPO, seed_summary, train_then_test
+from unisign_fla.recipes import LM_STEPS, REPO, prepare_synthsign, seed_summary, train_then_test
 
 TAG = 'factorised_vs_joint'
 
@@ -45,8 +44,8 @@ def main(argv=None):
     args = parse_args(argv)
     os.chdir(REPO)
     start, timings = time.time(), {}
-    prepare_data(args.data_dir, 'demo', args.workers, LM_STEPS, osp.join(args.work_dir, 'logs'),
-                 timings)
+    prepare_synthsign(args.data_dir, 'demo', args.workers, LM_STEPS,
+                      osp.join(args.work_dir, 'logs'), timings)
     shards = osp.abspath(osp.join(args.data_dir, 'shards'))
     lm_dir = osp.abspath(osp.join(args.data_dir, 'lm'))
     data = [f'{loader}_dataloader.dataset.data_root={shards}'

@@ -39,7 +39,6 @@ import sys
 import time
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, REPO)
 
 ADAPTER_IN = {'tiny': 256, 'large': 512}   # the stage-1 encoder's width (synthsign / Light-T)
 # Public config.json values. Qwen2.5-7B: 7.61 B parameters, 6.53 B without embeddings (its model

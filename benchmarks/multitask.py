@@ -25,11 +25,15 @@ import os
 import os.path as osp
 import time
 
-from quickstart import LM_STEPS, prepare_data  # noqa: E402 (tools/ is on the path)
-from synthsign_runs import REPO, train_then_test
-
 from unisign_fla.evaluation import word_error_rate
-from unisign_fla.lm import train_tokenizer
+from unisign_fla.recipes import (
+    LM_STEPS,
+    REPO,
+    manifest_rows,
+    prepare_synthsign,
+    task_tokenizer,
+    train_then_test,
+)
 
 TAG = 'multitask'
 SINGLE = {'slt': 'fla_stage1_synthsign.py', 'cslr': 'cslr_synthsign.py',
@@ -49,23 +53,6 @@ def parse_args(argv=None):
     return parser.parse_args(argv)
 
 
-def manifest_rows(data_dir: str, name: str) -> list[dict]:
-    with open(osp.join(data_dir, 'manifests', f'{name}.jsonl'), encoding='utf-8') as f:
-        return [json.loads(line) for line in f]
-
-
-def task_tokenizer(data_dir: str) -> str:
-    """A tokenizer for all three targets: training sentences, gloss sequences, class words."""
-    folder = osp.join(data_dir, 'tokenizer_tasks')
-    if not osp.exists(osp.join(folder, 'tokenizer.json')):
-        rows = manifest_rows(data_dir, 'train') + manifest_rows(data_dir, 'islr_train')
-        texts = [r['text'] for r in rows if r.get('text')]
-        texts += [' '.join(r['gloss']) for r in rows if r.get('gloss')]
-        texts += [r['label'] for r in rows if r.get('label')]
-        train_tokenizer(texts, folder, vocab_size=2000)
-    return osp.abspath(folder)
-
-
 def best_constant_wer(data_dir: str) -> float:
     """WER (%) on the test clips of the best single output, over every training gloss sequence."""
     references = [' '.join(r['gloss']) for r in manifest_rows(data_dir, 'test')]
@@ -82,8 +69,8 @@ def main(argv=None):
     args = parse_args(argv)
     os.chdir(REPO)
     start, timings = time.time(), {}
-    prepare_data(args.data_dir, 'demo', args.workers, LM_STEPS, osp.join(args.work_dir, 'logs'),
-                 timings, islr=True)
+    prepare_synthsign(args.data_dir, 'demo', args.workers, LM_STEPS,
+                      osp.join(args.work_dir, 'logs'), timings, islr=True)
     common = [f'model.head.tokenizer_dir={task_tokenizer(args.data_dir)}',
               f'randomness.seed={args.seed}']
     scores = {}

@@ -35,16 +35,20 @@ import json
 import os
 import os.path as osp
 import statistics
-import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
-sys.path.insert(0, osp.join(REPO, 'tools'))
 from mmengine.config import Config  # noqa: E402
-from quickstart import LM_STEPS, iters_options, prepare_data, run, saved_checkpoint  # noqa: E402
 
 from unisign_fla.engine import logged_scalars  # noqa: E402
+from unisign_fla.recipes import (  # noqa: E402
+    LM_STEPS,
+    iters_options,
+    prepare_synthsign,
+    run_tool,
+    saved_checkpoint,
+)
 
 CONFIGS = {
     'pose_only': {'slt': 'fla_stage1_synthsign.py', 'islr': 'islr_synthsign.py'},
@@ -141,13 +145,13 @@ def train_and_test(variant: str, task: str, seed: int, iters: int, args, timings
         checkpoint = saved_checkpoint(run_dir)
         if checkpoint is None or osp.basename(checkpoint) != f'iter_{iters}.pth':
             resume = ['--resume', osp.abspath(checkpoint)] if checkpoint else []
-            run(f'{step}_train', ['tools/train.py', config, '--work-dir', osp.abspath(run_dir),
+            run_tool(f'{step}_train', ['tools/train.py', config, '--work-dir', osp.abspath(run_dir),
                                   *resume, '--cfg-options', *options, *iters_options(iters),
                                   *checkpoint_options(args.checkpoint_interval),
                                   f'default_hooks.logger.interval={GATE_LOG_INTERVAL}'],
                 osp.join(args.work_dir, 'logs'), timings, TAG)
         final = osp.abspath(osp.join(run_dir, f'iter_{iters}.pth'))
-        run(f'{step}_test', ['tools/test.py', config, final, '--work-dir',
+        run_tool(f'{step}_test', ['tools/test.py', config, final, '--work-dir',
                              osp.abspath(run_dir), '--out-dir',
                              osp.abspath(osp.dirname(metrics_file)), '--cfg-options', *options],
             osp.join(args.work_dir, 'logs'), timings, TAG)
@@ -187,8 +191,8 @@ def main(argv=None):
     args = parse_args(argv)
     os.chdir(REPO)
     start, timings = time.time(), {}
-    prepare_data(args.data_dir, 'demo', args.workers, LM_STEPS, osp.join(args.work_dir, 'logs'),
-                 timings, islr='islr' in args.tasks)
+    prepare_synthsign(args.data_dir, 'demo', args.workers, LM_STEPS,
+                      osp.join(args.work_dir, 'logs'), timings, islr='islr' in args.tasks)
     iters = {'slt': args.slt_iters, 'islr': args.islr_iters}
     plan = [(variant, task, seed) for task in args.tasks for seed in args.seeds
             for variant in args.variants]

@@ -12,3 +12,20 @@ def test_the_code_passes_ruff():
     result = subprocess.run([sys.executable, '-m', 'ruff', 'check', '--no-cache', REPO],
                             capture_output=True, text=True, cwd=REPO)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_no_path_hacks_outside_the_tool_scripts():
+    """Shared code lives in the package (unisign_fla/recipes.py, unisign_fla/testing/), so
+    nothing but the ``tools/`` entry points may change ``sys.path``."""
+    needles = tuple('sys.path.' + verb + '(' for verb in ('insert', 'append'))
+    offenders = []
+    for folder in ('unisign_fla', 'benchmarks', 'data_prep', 'tests'):
+        for root, _, files in os.walk(os.path.join(REPO, folder)):
+            for name in files:
+                path = os.path.join(root, name)
+                if name.endswith('.py'):
+                    with open(path, encoding='utf-8') as f:
+                        text = f.read()
+                    if any(needle in text for needle in needles):
+                        offenders.append(os.path.relpath(path, REPO))
+    assert offenders == []

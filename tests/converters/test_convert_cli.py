@@ -3,21 +3,19 @@
 import os
 import pickle
 import re
-import sys
 
 import cv2
 import numpy as np
 
 from tests.conftest import write_pose_file
+from tests.scripts import load_script, load_tool
 from unisign_fla.formats.manifest import read_manifest
 from unisign_fla.formats.shard_index import load_split_index
 from unisign_fla.formats.shards import read_sample
 
 ROOT = os.path.join(os.path.dirname(__file__), '..', '..')
-sys.path.insert(0, os.path.join(ROOT, 'data_prep'))
-sys.path.insert(0, os.path.join(ROOT, 'tools'))
-import convert  # noqa: E402
-import extract_pose  # noqa: E402
+convert = load_script('data_prep', 'convert')
+extract_pose = load_tool('extract_pose')
 
 
 class RunsCode:

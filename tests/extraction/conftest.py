@@ -2,7 +2,6 @@
 ONNX graphs (exported once per session) that the ONNX pose backends run for real."""
 import json
 import os
-import sys
 from types import SimpleNamespace
 
 import numpy as np
@@ -116,8 +115,7 @@ def onnx_models(tmp_path_factory):
     below the detection threshold) and 'dot_person' (DotDetector)."""
     pytest.importorskip('onnxruntime')
     pytest.importorskip('onnx')
-    sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', '..', 'benchmarks'))
-    from rtm_architectures import export_onnx
+    from unisign_fla.testing.rtm_architectures import export_onnx
     root = tmp_path_factory.mktemp('onnx')
     paths = {'spot': export_onnx(BrightSpotPose(), str(root / 'spot.onnx'), (1, 3, 256, 192),
                                  'input', ['simcc_x', 'simcc_y'], dynamic_batch=True),

@@ -12,12 +12,12 @@ import time
 import cv2
 import numpy as np
 
+from tests.scripts import load_tool
 from unisign_fla.formats.shard_index import load_split_index
 from unisign_fla.formats.shards import read_sample, validate_shard
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
-sys.path.insert(0, os.path.join(REPO, 'tools'))
-import extract_pose  # noqa: E402
+extract_pose = load_tool('extract_pose')
 
 
 def _record(clip_id, video, **fields):

@@ -1,15 +1,13 @@
 """Mistakes on the command line are one line on stderr, exit status 2, and nothing written;
 an invalid manifest line is logged under its id."""
 import json
-import os
-import sys
 
 import pytest
 
+from tests.scripts import load_tool
 from unisign_fla.extraction.job import ExtractionConfig, ExtractionJob
 
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', '..', 'tools'))
-import extract_pose  # noqa: E402
+extract_pose = load_tool('extract_pose')
 
 
 @pytest.mark.parametrize('change, named', [

@@ -8,6 +8,7 @@ import time
 import numpy as np
 import pytest
 
+from tests.scripts import load_tool
 from unisign_fla.extraction.backends import PoseEstimationError, PrecomputedBackend
 from unisign_fla.extraction.backends.base import ClipContext
 from unisign_fla.extraction.hand_crops import cut_crop
@@ -18,8 +19,7 @@ from unisign_fla.formats.shards import read_sample, validate_shard
 from unisign_fla.keypoints import HANDS
 from unisign_fla.registry import POSE_BACKENDS
 
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', '..', 'tools'))
-import extract_pose  # noqa: E402
+extract_pose = load_tool('extract_pose')
 
 
 def _config(manifest, root, out, **kwargs):

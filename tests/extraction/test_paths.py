@@ -2,17 +2,16 @@
 and its video / keypoints paths are read outside --video-root only with --allow-outside-root."""
 import json
 import os
-import sys
 
 import numpy as np
 import pytest
 
+from tests.scripts import load_tool
 from unisign_fla.extraction.job import ShardPlan
 from unisign_fla.formats.names import UnsafeNameError
 from unisign_fla.formats.shard_index import load_split_index
 
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', '..', 'tools'))
-import extract_pose  # noqa: E402
+extract_pose = load_tool('extract_pose')
 
 
 def _files_under(folder):

@@ -4,16 +4,15 @@ lists only what still fails, and a retry killed midway never leaves a stale inde
 import json
 import os
 import shutil
-import sys
 
 import pytest
 
+from tests.scripts import load_tool
 from unisign_fla.extraction import job as job_module
 from unisign_fla.extraction.job import ExtractionConfig, ExtractionJob
 from unisign_fla.formats.shard_index import load_split_index
 
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', '..', 'tools'))
-import extract_pose  # noqa: E402
+extract_pose = load_tool('extract_pose')
 
 
 def _failed_ids(out):

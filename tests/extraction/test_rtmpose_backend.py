@@ -5,8 +5,6 @@ of its input crop, so a dot drawn in a frame must come back at the dot's pixel: 
 box padding, the affine warp, the SimCC decoding and the mapping back to source pixels end to end.
 """
 import json
-import os
-import sys
 
 import numpy as np
 import pytest
@@ -14,21 +12,23 @@ import pytest
 pytest.importorskip('onnxruntime')
 pytest.importorskip('onnx')
 
-from unisign_fla.extraction.backends import PoseEstimationError, RTMPoseBackend  # noqa: E402
-from unisign_fla.extraction.backends.base import ClipContext  # noqa: E402
-from unisign_fla.extraction.backends.person_detector import non_max_suppression  # noqa: E402
-from unisign_fla.extraction.backends.signer_track import (  # noqa: E402
+from unisign_fla.extraction.backends import PoseEstimationError, RTMPoseBackend
+from unisign_fla.extraction.backends.base import ClipContext
+from unisign_fla.extraction.backends.person_detector import non_max_suppression
+from unisign_fla.extraction.backends.signer_track import (
     interpolate_boxes,
     keyframe_rows,
     pick_signer,
 )
-from unisign_fla.extraction.job import ExtractionConfig, ExtractionJob  # noqa: E402
-from unisign_fla.formats.shard_index import load_split_index  # noqa: E402
-from unisign_fla.formats.shards import read_sample  # noqa: E402
-from unisign_fla.keypoints import HANDS  # noqa: E402
-
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', '..', 'benchmarks'))
-from rtm_architectures import RTMPoseStandIn, export_onnx, export_rtmdet  # noqa: E402
+from unisign_fla.extraction.job import ExtractionConfig, ExtractionJob
+from unisign_fla.formats.shard_index import load_split_index
+from unisign_fla.formats.shards import read_sample
+from unisign_fla.keypoints import HANDS
+from unisign_fla.testing.rtm_architectures import (
+    RTMPoseStandIn,
+    export_onnx,
+    export_rtmdet,
+)
 
 WIDTH, HEIGHT = 160, 120
 

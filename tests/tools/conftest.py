@@ -1,10 +1,10 @@
 """A tiny real SynthSign data set, extracted into shards, shared by the tool tests."""
-import importlib.util
 import json
 import os
 
 import pytest
 
+from tests.scripts import load_tool  # noqa: F401  (the tool tests import it from here)
 from unisign_fla.engine import logged_scalars
 from unisign_fla.extraction.job import ExtractionConfig, ExtractionJob
 from unisign_fla.lm import train_tokenizer
@@ -54,10 +54,3 @@ def read_losses(work_dir):
     return logged_scalars(str(work_dir), 'loss')
 
 
-def load_tool(name):
-    """Import ``tools/<name>.py`` (scripts, not a package) to call its ``main(argv)``."""
-    spec = importlib.util.spec_from_file_location(f'tool_{name}',
-                                                  os.path.join(REPO, 'tools', f'{name}.py'))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module

@@ -2,12 +2,11 @@
 configs, and the benchmark gives both encoders the same runs and options."""
 import json
 import os
-import sys
 
+from tests.scripts import load_script
 from tests.tools.conftest import REPO, data_options, load_tool, schedule_options
 
-sys.path.insert(0, os.path.join(REPO, 'benchmarks'))
-import encoder_choice  # noqa: E402
+encoder_choice = load_script('benchmarks', 'encoder_choice')
 
 
 def test_unisign_configs_train_and_test_on_synthsign_shards(tiny_synthsign, tmp_path):
@@ -33,7 +32,7 @@ def test_both_encoders_get_the_same_runs(monkeypatch, tmp_path, capsys):
         return {'bleu4': 10.0 + len(calls), 'top1_instance': 50.0 + len(calls)}
 
     monkeypatch.setattr(encoder_choice, 'train_then_test', fake_run)
-    monkeypatch.setattr(encoder_choice, 'prepare_data', lambda *args, **kwargs: None)
+    monkeypatch.setattr(encoder_choice, 'prepare_synthsign', lambda *args, **kwargs: None)
     monkeypatch.setattr(encoder_choice, 'task_tokenizer', lambda data_dir: 'tok')
     summary = encoder_choice.main(['--work-dir', str(tmp_path), '--slt-iters', '3',
                                    '--islr-iters', '2', '--slt-seeds', '0', '1'])

@@ -2,15 +2,14 @@
 import argparse
 import json
 import os
-import sys
 
 import pytest
 from mmengine.config import Config, DictAction
 
+from tests.scripts import load_script
 from tests.tools.conftest import REPO
 
-sys.path.insert(0, os.path.join(REPO, 'benchmarks'))
-import pgf_ablation  # noqa: E402
+pgf_ablation = load_script('benchmarks', 'pgf_ablation')
 
 PGF_ISLR = os.path.join(REPO, 'configs/synthsign/pgf_islr_synthsign.py')
 
@@ -70,7 +69,7 @@ def _ablation_commands(tmp_path, monkeypatch, checkpoint_iter=None, file_kept=Tr
             (run_dir / 'test').mkdir(parents=True, exist_ok=True)
             (run_dir / 'test' / 'metrics.json').write_text('{"bleu4": 12.5}')
 
-    monkeypatch.setattr(pgf_ablation, 'run', fake_run)
+    monkeypatch.setattr(pgf_ablation, 'run_tool', fake_run)
     args = pgf_ablation.parse_args(['--work-dir', str(tmp_path / 'work'), '--data-dir',
                                     str(tmp_path / 'data'), '--checkpoint-interval', '250'])
     result = pgf_ablation.train_and_test('pose_only', 'slt', 0, 1000, args, {})

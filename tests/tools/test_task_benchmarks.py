@@ -1,14 +1,11 @@
 """Helpers of benchmarks/multitask.py: the best-constant CSLR floor and the shared tokenizer."""
 import json
-import os
-import sys
 
 import pytest
 
-from tests.tools.conftest import REPO
+from tests.scripts import load_script
 
-sys.path.insert(0, os.path.join(REPO, 'benchmarks'))
-import multitask  # noqa: E402
+multitask = load_script('benchmarks', 'multitask')
 
 
 def write_manifests(folder, rows_by_name):
