@@ -101,10 +101,10 @@ def test_stage_times_count_every_item_and_the_time_inside():
     stages = [Stage.replicated('decode', lambda x: time.sleep(0.01) or x, 2),
               Stage.replicated('crops', lambda x: x, 1)]
     assert len(list(Pipeline(stages, 2, times=times).run(range(6)))) == 6
-    recorded = times.as_dict()
-    assert recorded['decode']['items'] == 6 and recorded['crops']['items'] == 6
-    assert recorded['decode']['seconds'] >= 0.06
-    assert recorded['decode']['cpu_seconds'] < recorded['decode']['seconds']   # it slept
+    recorded = times.stages
+    assert recorded['decode'].items == 6 and recorded['crops'].items == 6
+    assert recorded['decode'].seconds >= 0.06
+    assert recorded['decode'].cpu_seconds < recorded['decode'].seconds   # it slept
     assert 'waiting' in recorded
 
 

@@ -62,10 +62,6 @@ class StageTimes:
         for name, entry in other.stages.items():
             self.add(name, entry.seconds, entry.cpu_seconds, entry.items)
 
-    def as_dict(self) -> dict[str, dict]:
-        return {name: {'seconds': round(t.seconds, 4), 'cpu_seconds': round(t.cpu_seconds, 4),
-                       'items': t.items} for name, t in self.stages.items()}
-
 
 @dataclass
 class Stage:
@@ -178,14 +174,13 @@ class Pipeline:
                     _put(run.outbox, slot, stop)
                 return
             if slot.error is None:
-                wall, cpu = time.perf_counter(), time.thread_time()
-                try:
-                    slot.value = function(slot.value)
-                except self.recoverable as error:
-                    slot.error = error
-                except BaseException as error:       # noqa: BLE001  (raised in the caller)
-                    slot.error, slot.fatal = error, True
-                self.times.add(name, time.perf_counter() - wall, time.thread_time() - cpu)
+                with self.times.measure(name):
+                    try:
+                        slot.value = function(slot.value)
+                    except self.recoverable as error:
+                        slot.error = error
+                    except BaseException as error:   # noqa: BLE001  (raised in the caller)
+                        slot.error, slot.fatal = error, True
             if not _put(run.outbox, slot, stop):
                 return
 
