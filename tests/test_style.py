@@ -29,3 +29,18 @@ def test_no_path_hacks_outside_the_tool_scripts():
                     if any(needle in text for needle in needles):
                         offenders.append(os.path.relpath(path, REPO))
     assert offenders == []
+
+
+def test_formats_and_converters_do_not_reach_into_extraction():
+    """File formats (keypoint files included) sit below the stages: converters and formats read
+    files without importing the extraction job or its pose backends."""
+    code = ('import importlib, pkgutil, sys\n'
+            'import unisign_fla.converters, unisign_fla.formats\n'
+            'for package in (unisign_fla.formats, unisign_fla.converters):\n'
+            '    for module in pkgutil.walk_packages(package.__path__, package.__name__ + "."):\n'
+            '        importlib.import_module(module.name)\n'
+            'print(sorted({m.split(".")[1] for m in sys.modules if m.startswith("unisign_fla.")}))')
+    result = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True,
+                            cwd=REPO, check=True)
+    assert result.stdout.strip() == ("['converters', 'fileio', 'formats', 'keypoints', 'registry',"
+                                    " 'structures']")

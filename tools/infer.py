@@ -33,8 +33,8 @@ import tempfile
 from mmengine.config import DictAction
 
 from unisign_fla.apis import SignInferencer
-from unisign_fla.extraction.backends.precomputed import KEYPOINT_IMPORTERS
 from unisign_fla.extraction.job import ExtractionConfig, ExtractionJob
+from unisign_fla.formats.keypoint_files import KEYPOINT_IMPORTERS
 from unisign_fla.formats.manifest import LANGUAGES
 from unisign_fla.formats.shard_index import ShardFormatError, load_split_index
 from unisign_fla.registry import POSE_BACKENDS

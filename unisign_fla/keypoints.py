@@ -141,3 +141,10 @@ UNISIGN_PARTS: dict[str, Part] = {
 PART_ORDER = ('body', 'left_hand', 'right_hand', 'face')
 NUM_UNISIGN_JOINTS = sum(p.num_joints for p in UNISIGN_PARTS.values())
 assert NUM_UNISIGN_JOINTS == 69
+
+
+def with_scores(xy: np.ndarray, scores: np.ndarray) -> np.ndarray:
+    """Float32 (..., 3) of x, y and the score clipped to [0, 1]: some estimators' confidences
+    (RTMPose's SimCC maxima, for one) exceed 1, and score thresholds assume [0, 1]."""
+    return np.concatenate([np.asarray(xy, np.float32),
+                           np.clip(np.asarray(scores, np.float32), 0, 1)[..., None]], axis=-1)

@@ -11,7 +11,7 @@ split wins.
 """
 import os
 
-from unisign_fla.extraction.backends.precomputed import KEYPOINT_IMPORTERS
+from unisign_fla.formats.keypoint_files import KEYPOINT_IMPORTERS
 
 
 def index_keypoint_files(poses_dir: str) -> dict[str, list[str]]:

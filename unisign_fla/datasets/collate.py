@@ -4,6 +4,7 @@ import torch
 
 from unisign_fla.keypoints import HANDS
 from unisign_fla.registry import FUNCTIONS
+from unisign_fla.structures.hand_crops import ROW, XYXY
 
 
 @FUNCTIONS.register_module()
@@ -37,9 +38,9 @@ def sign_collate(batch: list[dict]) -> dict:
         for i, item in enumerate(batch):
             for h, hand in enumerate(HANDS):
                 part = item['inputs'][hand]
-                rows = part['boxes'][:, 0].long()
+                rows = part['boxes'][:, ROW].long()
                 crops.append(part['crops'])
-                boxes.append(part['boxes'][:, 1:])
+                boxes.append(part['boxes'][:, XYXY])
                 index.append(torch.stack([torch.full_like(rows, i), rows,
                                           torch.full_like(rows, h)], dim=1))
                 if with_joints:

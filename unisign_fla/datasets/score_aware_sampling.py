@@ -14,6 +14,7 @@ import numpy as np
 
 from unisign_fla.keypoints import FINGERTIPS, HAND_SCORE_THRESHOLD, HANDS, UNISIGN_PARTS
 from unisign_fla.registry import TRANSFORMS
+from unisign_fla.structures.hand_crops import XYXY, HandCrops, crop_rows, select_crops
 
 # Keeps every candidate drawable in training, even one whose fingertips all score 1.
 UNRELIABILITY_EPS = 1e-3
@@ -38,8 +39,8 @@ class ScoreAwareCropSampling:
             unreliability (plus a small epsilon, so every candidate can be drawn). Otherwise
             (evaluation) the least reliable candidates are taken, ties broken by frame order.
 
-    Each ``results[hand]`` becomes ``{'crops': (K, S, S, 3) uint8, 'boxes': (K, 5) float32,
-    'joints': (K, 21, 2) float32}`` in frame order. ``joints`` are the hand's joints inside each
+    Each ``results[hand]`` becomes the chosen ``structures.HandCrops`` in frame order, with
+    ``joints`` (K, 21, 2) float32: the hand's joints inside each
     crop, in [0, 1] relative to the box ``x0, y0, x1, y1``: joints outside the box are clipped to
     its border and a degenerate box counts as at least 1 px wide, so values are always finite.
     """
@@ -69,9 +70,8 @@ class ScoreAwareCropSampling:
             return 0
         return min(num_candidates, max(1, int(self.fraction * num_candidates + 0.5)))
 
-    def _sample_hand(self, pose: np.ndarray, hand: dict, indices: np.ndarray) -> dict:
-        boxes = hand['boxes']
-        rows = boxes[:, 0].astype(np.int64)
+    def _sample_hand(self, pose: np.ndarray, hand: HandCrops, indices: np.ndarray) -> HandCrops:
+        rows = crop_rows(hand)
         scores = pose[rows][:, indices, 2]                                  # (K, 21)
         candidates = np.flatnonzero(scores.mean(axis=1) > self.hand_score_threshold)
         tip_scores = scores[candidates][:, list(FINGERTIPS)].mean(axis=1)
@@ -84,9 +84,10 @@ class ScoreAwareCropSampling:
             picked = np.lexsort((rows[candidates], tip_scores))[:num]
         chosen = candidates[picked]
         chosen = chosen[np.argsort(rows[chosen], kind='stable')]          # frame order
-        return {'crops': hand['crops'][chosen], 'boxes': boxes[chosen],
-                'joints': joints_in_boxes(pose[rows[chosen]][:, indices, :2],
-                                          boxes[chosen, 1:])}
+        sampled = select_crops(hand, chosen)
+        sampled['joints'] = joints_in_boxes(pose[rows[chosen]][:, indices, :2],
+                                            sampled['boxes'][:, XYXY])
+        return sampled
 
 
 def joints_in_boxes(xy: np.ndarray, boxes: np.ndarray) -> np.ndarray:

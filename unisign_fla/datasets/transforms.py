@@ -11,6 +11,7 @@ from unisign_fla.datasets.unisign_squashed_normalization import normalize_unisig
 from unisign_fla.formats.shards import read_sample
 from unisign_fla.keypoints import HANDS, UNISIGN_PARTS
 from unisign_fla.registry import TRANSFORMS
+from unisign_fla.structures.hand_crops import ROW, HandCrops, crop_rows, select_crops
 
 NUM_BODY_JOINTS = UNISIGN_PARTS['body'].num_joints
 
@@ -115,21 +116,17 @@ class SampleFrames:
         return results
 
 
-def remap_crops(hand: dict, rows: np.ndarray) -> dict:
+def remap_crops(hand: HandCrops, rows: np.ndarray) -> HandCrops:
     """Keep the crops of kept frames (with their ``joints``, if any) and renumber their pose row
     to the sampled timeline."""
     new_index = np.full(int(rows.max()) + 1 if len(rows) else 0, -1, dtype=np.int64)
     new_index[rows] = np.arange(len(rows))
-    boxes = hand['boxes']
-    source_rows = boxes[:, 0].astype(np.int64)
+    source_rows = crop_rows(hand)
     in_range = source_rows < len(new_index)
-    keep = np.zeros(len(boxes), dtype=bool)
+    keep = np.zeros(len(source_rows), dtype=bool)
     keep[in_range] = new_index[source_rows[in_range]] >= 0
-    boxes = boxes[keep].copy()
-    boxes[:, 0] = new_index[boxes[:, 0].astype(np.int64)]
-    kept = {'crops': hand['crops'][keep], 'boxes': boxes}
-    if 'joints' in hand:
-        kept['joints'] = hand['joints'][keep]
+    kept = select_crops(hand, keep)
+    kept['boxes'][:, ROW] = new_index[source_rows[keep]]
     return kept
 
 
@@ -144,7 +141,7 @@ class PackSignInputs:
         for hand in HANDS:
             if hand in results:
                 inputs[hand] = {key: torch.from_numpy(np.ascontiguousarray(results[hand][key]))
-                                for key in ('crops', 'boxes', 'joints') if key in results[hand]}
+                                for key in HandCrops.__annotations__ if key in results[hand]}
         if 'unisign_rgb' in results:   # UniSignHandCrops
             inputs['unisign_rgb'] = {key: torch.from_numpy(np.ascontiguousarray(value))
                                      for key, value in results['unisign_rgb'].items()}

@@ -11,6 +11,7 @@ import cv2
 import numpy as np
 
 from unisign_fla.keypoints import HAND_SCORE_THRESHOLD, HANDS, LEFT_HAND, RIGHT_HAND
+from unisign_fla.structures.hand_crops import SampleCrops, make_hand_crops
 
 HAND_INDICES = dict(zip(HANDS, (np.array(LEFT_HAND), np.array(RIGHT_HAND))))
 
@@ -62,9 +63,9 @@ def cut_crop(frame: np.ndarray, box, crop_size: int) -> np.ndarray:
 
 def extract_hand_crops(frames: np.ndarray, pose: np.ndarray, crop_size: int = 112,
                        threshold: float = HAND_SCORE_THRESHOLD, frames_bgr: bool = False
-                       ) -> dict[str, dict[str, np.ndarray]]:
-    """``{hand: {'crops': uint8 (K, S, S, 3) RGB, 'boxes': float32 (K, 5) = row, x0, y0, x1, y1}}``
-    for both hands; ``frames`` (T, H, W, 3) and ``pose`` (T, 133, 3) share their rows. With
+                       ) -> SampleCrops:
+    """Both hands' crops (``structures.HandCrops``: uint8 (K, S, S, 3) RGB, boxes (K, 5) = row,
+    x0, y0, x1, y1); ``frames`` (T, H, W, 3) and ``pose`` (T, 133, 3) share their rows. With
     ``frames_bgr`` only the crops are converted, not the whole frames."""
     if len(frames) != len(pose):
         raise ValueError(f'{len(frames)} frames but {len(pose)} pose rows')
@@ -78,6 +79,5 @@ def extract_hand_crops(frames: np.ndarray, pose: np.ndarray, crop_size: int = 11
         if frames_bgr and len(crops):
             flat = crops.reshape(-1, crop_size, 3)
             cv2.cvtColor(flat, cv2.COLOR_BGR2RGB, dst=flat)
-        out[hand] = {'crops': crops,
-                     'boxes': np.concatenate([rows[:, None], boxes], axis=1).astype(np.float32)}
+        out[hand] = make_hand_crops(crops, rows, boxes)
     return out

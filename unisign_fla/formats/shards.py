@@ -34,6 +34,7 @@ from unisign_fla.formats.shard_index import (
     tar_member_offsets,
 )
 from unisign_fla.keypoints import HANDS, NUM_KEYPOINTS
+from unisign_fla.structures.hand_crops import ROW, HandCrops
 
 META_REQUIRED = tuple(MANIFEST_REQUIRED) + ('fps', 'width', 'height', 'num_frames',
                                             'frame_indices', 'estimator', 'crop_size')
@@ -91,7 +92,7 @@ def pose_problem(pose: np.ndarray, width, height) -> str | None:
 
 def encode_sample(sample: dict, jpeg_quality: int = 90) -> dict[str, bytes]:
     """Member bytes of a sample given as ``read_sample`` returns it (``id``, ``pose``, ``meta``,
-    and per hand ``{'crops': (K, S, S, 3) uint8 RGB, 'boxes': (K, 5)}``, or no hands at all)."""
+    and per hand a ``structures.HandCrops``, or no hands at all)."""
     where = f'sample {sample["id"]!r}'
     pose = np.asarray(sample['pose'])
     if pose.ndim != 3 or pose.shape[1:] != (NUM_KEYPOINTS, 3) or len(pose) == 0:
@@ -106,7 +107,7 @@ def encode_sample(sample: dict, jpeg_quality: int = 90) -> dict[str, bytes]:
         if boxes.ndim != 2 or boxes.shape[1] != 5 or len(boxes) != len(crops):
             raise ShardFormatError(f'{where}: {hand} boxes must be (K, 5) with K = '
                                    f'{len(crops)} crops, got {boxes.shape}')
-        if len(boxes) and not ((boxes[:, 0] >= 0) & (boxes[:, 0] < len(pose))).all():
+        if len(boxes) and not ((boxes[:, ROW] >= 0) & (boxes[:, ROW] < len(pose))).all():
             raise ShardFormatError(f'{where}: {hand} boxes name pose rows outside '
                                    f'0..{len(pose) - 1}')
         members[f'{hand}_boxes.npy'] = _npy_bytes(boxes)
@@ -273,7 +274,7 @@ def read_sample(sample: ShardSample, with_crops: bool = True) -> dict:
                 crops = _decode_crops(member(f'{hand}.jpg'), len(boxes), f'{where}: {hand}.jpg')
             else:
                 crops = np.zeros((0, side, side, 3), np.uint8)
-        out[hand] = {'crops': crops, 'boxes': boxes}
+        out[hand] = HandCrops(crops=crops, boxes=boxes)
     return out
 
 

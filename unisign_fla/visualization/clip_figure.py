@@ -10,7 +10,7 @@ import matplotlib
 import numpy as np
 
 from unisign_fla.keypoints import HAND_SCORE_THRESHOLD
-from unisign_fla.visualization.crop_choice import HAND_LETTERS, HandCrops
+from unisign_fla.visualization.crop_choice import HAND_LETTERS, CropChoice
 from unisign_fla.visualization.pose_drawing import CROP_COLORS
 
 matplotlib.use('Agg')
@@ -34,7 +34,7 @@ def _hand_color(hand: str) -> tuple:
     return tuple(c / 255 for c in CROP_COLORS[HAND_LETTERS[hand]])
 
 
-def _plot_scores(ax, choice: dict[str, HandCrops], threshold: float) -> None:
+def _plot_scores(ax, choice: dict[str, CropChoice], threshold: float) -> None:
     lanes = {}
     for n, (hand, crops) in enumerate(choice.items()):
         color = _hand_color(hand)
@@ -65,7 +65,7 @@ def _plot_scores(ax, choice: dict[str, HandCrops], threshold: float) -> None:
     ax.legend(loc='upper left', bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
 
 
-def _plot_strip(ax, hand: str, crops: HandCrops) -> None:
+def _plot_strip(ax, hand: str, crops: CropChoice) -> None:
     shown = crops.chosen_crops[:MAX_STRIP_CROPS]
     ax.set_anchor('W')   # under the start of the score plot, not floating in the middle
     ax.set_xticks([])
@@ -87,7 +87,7 @@ def _plot_strip(ax, hand: str, crops: HandCrops) -> None:
                 fontsize=7)
 
 
-def clip_figure(choice: dict[str, HandCrops], title: str,
+def clip_figure(choice: dict[str, CropChoice], title: str,
                 threshold: float = HAND_SCORE_THRESHOLD,
                 path: str | None = None):
     """The figure (a matplotlib Figure); written as a PNG to ``path`` when given."""

@@ -10,13 +10,14 @@ import numpy as np
 
 from unisign_fla.datasets.score_aware_sampling import ScoreAwareCropSampling
 from unisign_fla.keypoints import FINGERTIPS, HANDS, UNISIGN_PARTS
+from unisign_fla.structures.hand_crops import XYXY, crop_rows
 
 # Short names for labels: 'L crop', 'R crop'.
 HAND_LETTERS = {'left_hand': 'L', 'right_hand': 'R'}
 
 
 @dataclass
-class HandCrops:
+class CropChoice:
     """One hand of one clip: its mean joint score per pose row and its fingertips' (the lowest
     of which get the crops), the rows that have a crop in the shard, the candidates (crop rows
     whose hand mean score is above the sampler's threshold) and the rows chosen with their crops
@@ -36,7 +37,7 @@ def hand_scores(pose: np.ndarray, hand: str, joints=None) -> np.ndarray:
     return pose[:, indices if joints is None else indices[list(joints)], 2].mean(axis=1)
 
 
-def choose_crops(sample: dict, fraction: float = 0.1) -> dict[str, HandCrops]:
+def choose_crops(sample: dict, fraction: float = 0.1) -> dict[str, CropChoice]:
     """Per hand, the crop choice of ``ScoreAwareCropSampling(fraction, random=False)`` for a
     sample from ``read_sample(..., with_crops=True)`` (left unchanged)."""
     sampler = ScoreAwareCropSampling(fraction=fraction, random=False)
@@ -44,11 +45,11 @@ def choose_crops(sample: dict, fraction: float = 0.1) -> dict[str, HandCrops]:
     out = {}
     for hand in HANDS:
         scores = hand_scores(sample['pose'], hand)
-        rows = sample[hand]['boxes'][:, 0].astype(np.int64)
-        out[hand] = HandCrops(
+        rows = crop_rows(sample[hand])
+        out[hand] = CropChoice(
             scores=scores, tip_scores=hand_scores(sample['pose'], hand, FINGERTIPS),
             crop_rows=rows,
             candidates=rows[scores[rows] > sampler.hand_score_threshold],
-            chosen=chosen[hand]['boxes'][:, 0].astype(np.int64),
-            chosen_crops=chosen[hand]['crops'], chosen_boxes=chosen[hand]['boxes'][:, 1:5])
+            chosen=crop_rows(chosen[hand]), chosen_crops=chosen[hand]['crops'],
+            chosen_boxes=chosen[hand]['boxes'][:, XYXY])
     return out

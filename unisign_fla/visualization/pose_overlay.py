@@ -14,7 +14,7 @@ import numpy as np
 
 from unisign_fla.extraction.backends.base import resolve_input
 from unisign_fla.extraction.video_reader import VideoReadError, read_clip
-from unisign_fla.visualization.crop_choice import HAND_LETTERS, HandCrops
+from unisign_fla.visualization.crop_choice import HAND_LETTERS, CropChoice
 from unisign_fla.visualization.pose_drawing import (
     draw_crop_box,
     draw_pose,
@@ -56,7 +56,7 @@ def clip_frames(sample: dict, video_root: str | None) -> tuple[np.ndarray, str]:
     return frames, path + (f' ({missing} rows past its end left blank)' if missing else '')
 
 
-def chosen_by_row(choice: dict[str, HandCrops], num_rows: int) -> list[list[tuple]]:
+def chosen_by_row(choice: dict[str, CropChoice], num_rows: int) -> list[list[tuple]]:
     """Per row, ``(hand letter, crop box)`` of each hand whose crop was chosen there."""
     marks = [[] for _ in range(num_rows)]
     for hand, crops in choice.items():
@@ -65,7 +65,7 @@ def chosen_by_row(choice: dict[str, HandCrops], num_rows: int) -> list[list[tupl
     return marks
 
 
-def render_overlay(sample: dict, frames: np.ndarray, choice: dict[str, HandCrops],
+def render_overlay(sample: dict, frames: np.ndarray, choice: dict[str, CropChoice],
                    threshold: float = 0.3) -> list[np.ndarray]:
     """One drawn RGB frame per keypoint row: skeleton coloured by score; on the rows whose crop
     was chosen, the crop's box and the frame's border and label in the hand's colour; the frame

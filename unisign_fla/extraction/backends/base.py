@@ -14,13 +14,6 @@ import numpy as np
 from unisign_fla.formats.names import is_inside
 
 
-def with_scores(xy: np.ndarray, scores: np.ndarray) -> np.ndarray:
-    """Float32 (..., 3) of x, y and the score clipped to [0, 1]: some estimators' confidences
-    (RTMPose's SimCC maxima, for one) exceed 1, and score thresholds assume [0, 1]."""
-    return np.concatenate([np.asarray(xy, np.float32),
-                           np.clip(np.asarray(scores, np.float32), 0, 1)[..., None]], axis=-1)
-
-
 class PoseEstimationError(RuntimeError):
     """A clip whose keypoints cannot be produced; the message names the clip and the file."""
 

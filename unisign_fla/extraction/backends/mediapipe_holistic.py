@@ -9,15 +9,16 @@ with them, use ``rtmpose``. Install (its metadata pins numpy<2, which this toolk
 
 Holistic tracks the most prominent person from frame to frame; its tracking state is reset at
 each clip, so a clip's keypoints never depend on the clip processed before it. Keypoints map to
-COCO-WholeBody as documented in holistic_to_wholebody.py: pose scores are MediaPipe's
-visibility, face and hand points score 1 when that part was found on the frame and 0 when not.
+COCO-WholeBody as documented in formats/keypoint_files/holistic_to_wholebody.py: pose scores are
+MediaPipe's visibility, face and hand points score 1 when that part was found on the frame and 0
+when not.
 """
 import os
 
 import numpy as np
 
 from unisign_fla.extraction.backends.base import ClipContext, PoseBackend
-from unisign_fla.extraction.backends.holistic_to_wholebody import (
+from unisign_fla.formats.keypoint_files.holistic_to_wholebody import (
     NUM_HAND_LANDMARKS,
     NUM_MESH_LANDMARKS,
     NUM_POSE_LANDMARKS,

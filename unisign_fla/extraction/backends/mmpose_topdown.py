@@ -17,10 +17,10 @@ import os
 import numpy as np
 
 from unisign_fla.engine.checkpoint import load_checkpoint_state_dict
-from unisign_fla.extraction.backends.base import ClipContext, PoseBackend, with_scores
+from unisign_fla.extraction.backends.base import ClipContext, PoseBackend
 from unisign_fla.extraction.backends.person_detector import PersonDetector
 from unisign_fla.extraction.backends.signer_track import SignerBoxes
-from unisign_fla.keypoints import NUM_KEYPOINTS
+from unisign_fla.keypoints import NUM_KEYPOINTS, with_scores
 from unisign_fla.registry import POSE_BACKENDS
 
 INSTALL_HINT = 'pip install -e .[mmpose] && pip install --no-deps mmpose==1.3.2 mmdet==3.3.0'

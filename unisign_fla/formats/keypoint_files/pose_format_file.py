@@ -13,16 +13,20 @@ With several people the signer is the one with the highest total confidence over
 """
 import numpy as np
 
-from unisign_fla.extraction.backends.base import ClipContext, PoseEstimationError, with_scores
-from unisign_fla.extraction.backends.holistic_to_wholebody import (
+from unisign_fla.formats.keypoint_files.base import (
+    ClipFrames,
+    KeypointFileError,
+    clip_rows,
+    keypoint_importer,
+)
+from unisign_fla.formats.keypoint_files.holistic_to_wholebody import (
     NUM_HAND_LANDMARKS,
     NUM_MESH_LANDMARKS,
     NUM_POSE_LANDMARKS,
     holistic_to_wholebody,
 )
-from unisign_fla.extraction.backends.precomputed import clip_rows, keypoint_importer
 from unisign_fla.formats.pose_file import PoseFile, PoseFileError, read_pose_file
-from unisign_fla.keypoints import NUM_KEYPOINTS
+from unisign_fla.keypoints import NUM_KEYPOINTS, with_scores
 
 HOLISTIC_PARTS = {'POSE_LANDMARKS': ('pose', NUM_POSE_LANDMARKS),
                   'LEFT_HAND_LANDMARKS': ('left_hand', NUM_HAND_LANDMARKS),
@@ -35,7 +39,7 @@ def _holistic(points: np.ndarray, pose_file: PoseFile, path: str) -> np.ndarray:
     parts = {}
     for component, (part, size) in HOLISTIC_PARTS.items():
         if component not in slices or slices[component].stop - slices[component].start != size:
-            raise PoseEstimationError(f'{path}: a Holistic .pose file needs {component} with '
+            raise KeypointFileError(f'{path}: a Holistic .pose file needs {component} with '
                                       f'{size} points; components: {_describe(pose_file)}')
         parts[part] = points[:, slices[component]]
     face = np.zeros((len(points), NUM_MESH_LANDMARKS, 3), np.float32)
@@ -53,18 +57,18 @@ def _describe(pose_file: PoseFile) -> str:
 
 
 @keypoint_importer('.pose')
-def load_pose_file(path: str, record: dict, context: ClipContext) -> np.ndarray:
+def load_pose_file(path: str, clip: ClipFrames) -> np.ndarray:
     try:
         pose_file = read_pose_file(path)
     except PoseFileError as error:
-        raise PoseEstimationError(str(error)) from None
+        raise KeypointFileError(str(error)) from None
     data, confidence = pose_file.data, pose_file.confidence
     if data.shape[3] < 2:
-        raise PoseEstimationError(f'{path}: points have {data.shape[3]} dimension(s); x and y '
+        raise KeypointFileError(f'{path}: points have {data.shape[3]} dimension(s); x and y '
                                   f'are needed')
-    rows = clip_rows(len(data), path, record, context)
+    rows = clip_rows(len(data), path, clip)
     if data.shape[1] == 0:
-        raise PoseEstimationError(f'{path}: the file holds no person')
+        raise KeypointFileError(f'{path}: the file holds no person')
     person = int(np.argmax(confidence.sum(axis=(0, 2))))
     visible = confidence[rows, person][..., None] > 0
     points = np.nan_to_num(with_scores(np.where(visible, data[rows, person, :, :2], 0),
@@ -73,6 +77,6 @@ def load_pose_file(path: str, record: dict, context: ClipContext) -> np.ndarray:
         return _holistic(points, pose_file, path)
     if points.shape[1] == NUM_KEYPOINTS:
         return points.astype(np.float32)
-    raise PoseEstimationError(f'{path}: unknown keypoint layout ({_describe(pose_file)}); '
+    raise KeypointFileError(f'{path}: unknown keypoint layout ({_describe(pose_file)}); '
                               f'expected MediaPipe Holistic components or 133 COCO-WholeBody '
                               f'points')

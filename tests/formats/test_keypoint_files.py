@@ -1,5 +1,6 @@
-"""Importers of keypoints computed elsewhere: Uni-Sign's released pose pickles and ``.pose``
-files, down to the shards that ``--backend precomputed`` writes from them."""
+"""Readers of keypoints computed elsewhere (unisign_fla.formats.keypoint_files): Uni-Sign's
+released pose pickles and ``.pose`` files, down to the shards that ``--backend precomputed``
+writes from them."""
 import os
 import pickle
 
@@ -8,13 +9,11 @@ import pytest
 
 from unisign_fla.extraction.backends import PoseEstimationError, PrecomputedBackend
 from unisign_fla.extraction.backends.base import ClipContext
-from unisign_fla.extraction.backends.holistic_to_wholebody import (
+from unisign_fla.formats.keypoint_files import ClipFrames, KeypointFileError, read_keypoint_file
+from unisign_fla.formats.keypoint_files.holistic_to_wholebody import (
     MESH_TO_FACE68,
     holistic_to_wholebody,
 )
-from unisign_fla.extraction.job import ExtractionConfig, ExtractionJob
-from unisign_fla.formats.shard_index import load_split_index
-from unisign_fla.formats.shards import read_sample
 from unisign_fla.keypoints import FACE, INDEX, LEFT_HAND
 
 WIDTH, HEIGHT = 64, 48
@@ -181,28 +180,19 @@ def test_pose_file_with_contour_face_and_coco_layout(tmp_path, pose_file_writer)
                                       context(tmp_path, range(2)))
 
 
-def test_job_builds_shards_from_both_formats(tmp_path, helpers, pose_file_writer):
-    """tools' job with --backend precomputed over a Uni-Sign pickle and a .pose file; a
-    malicious pickle is a logged failure, not code run."""
-    root = tmp_path / 'data'
-    records = [helpers.make_clip(str(root), f'clip{i}', 6, np.random.default_rng(i), seed=i)
-               for i in range(3)]
-    pose = unisign_pose(6)
-    records[0]['keypoints'] = 'videos/' + save_pickle(root / 'videos' / 'clip0.pkl', pose)
-    data, confidence = holistic_data(6)
-    pose_file_writer(root / 'videos' / 'clip1.pose', HOLISTIC, data, confidence)
-    records[1]['keypoints'] = 'videos/clip1.pose'
-    records[2]['keypoints'] = 'videos/' + save_pickle(root / 'videos' / 'clip2.pkl',
-                                                      {'keypoints': [os.system], 'scores': []})
-    manifest = helpers.write_jsonl(str(tmp_path / 'm.jsonl'), records)
-    cfg = ExtractionConfig(manifest=manifest, video_root=str(root), out=str(tmp_path / 'out'),
-                           backend='precomputed', crop_size=16, max_failure_rate=0.5)
-    summary = ExtractionJob(cfg).run()
-    assert (summary.clips, summary.failures) == (2, 1)
-    samples = {s['id']: s for s in map(read_sample, load_split_index(cfg.out, 'toy', 'train'))}
-    np.testing.assert_allclose(samples['clip0']['pose'][..., 0].astype(np.float32),
-                               np.stack(pose['keypoints'])[:, 0, :, 0] * WIDTH, atol=0.05)
-    nose = samples['clip1']['pose'][:, INDEX['nose'], :2].astype(np.float32)
-    np.testing.assert_allclose(nose, data[:, 0, 0, :2], atol=0.1)
-    failure = (tmp_path / 'out' / 'failures.jsonl').read_text()
-    assert 'clip2' in failure and 'refuses to load posix.system' in failure
+def test_read_keypoint_file_without_the_extraction_job(tmp_path):
+    """Converters and tools read keypoint files directly: the clip is a ClipFrames, each failure
+    a KeypointFileError naming the file."""
+    pose = np.random.default_rng(0).random((6, 133, 3)).astype(np.float16)
+    np.save(tmp_path / 'video.npy', pose)
+    clip = ClipFrames('video.mp4', WIDTH, HEIGHT, (2, 3, 4), is_segment=True)
+    np.testing.assert_array_equal(read_keypoint_file(str(tmp_path / 'video.npy'), clip),
+                                  pose[2:5].astype(np.float32))
+    not_a_segment = ClipFrames('video.mp4', WIDTH, HEIGHT, (2, 3, 4))
+    with pytest.raises(KeypointFileError, match=r'video.npy: 6 keypoint rows, but the clip has 3'):
+        read_keypoint_file(str(tmp_path / 'video.npy'), not_a_segment)
+    (tmp_path / 'broken.pose').write_bytes(b'\x00' * 3)
+    with pytest.raises(KeypointFileError, match=r'broken.pose: file ends inside version'):
+        read_keypoint_file(str(tmp_path / 'broken.pose'), clip)
+    with pytest.raises(KeypointFileError, match=r'missing.pkl: keypoint file not found'):
+        read_keypoint_file(str(tmp_path / 'missing.pkl'), clip)

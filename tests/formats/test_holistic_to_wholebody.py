@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from unisign_fla.extraction.backends.holistic_to_wholebody import holistic_to_wholebody
+from unisign_fla.formats.keypoint_files.holistic_to_wholebody import holistic_to_wholebody
 from unisign_fla.keypoints import FACE, INDEX, LEFT_HAND, RIGHT_HAND
 
 
