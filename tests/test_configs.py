@@ -34,6 +34,9 @@ def check_pipeline(pipeline, loader, uses_rgb, unisign_crops):
             types.index('UniSignHandCrops'), loader
         assert steps['UniSignHandCrops']['deterministic'] == (loader != 'train_dataloader')
     assert steps['LoadShardSample'].get('with_crops', False) == uses_rgb, loader
+    if steps.get('NormalizeKeypoints', {}).get('mode') == 'uni_sign':   # Uni-Sign's order
+        types = [step['type'] for step in pipeline]
+        assert types.index('SampleFrames') < types.index('NormalizeKeypoints'), loader
     assert ('ScoreAwareCropSampling' in steps) == uses_rgb, loader
     if uses_rgb:
         assert steps['ScoreAwareCropSampling']['random'] == (loader == 'train_dataloader')
@@ -52,3 +55,20 @@ def test_recipes_inherit_only_base_files(path):
     for base in ast.literal_eval(bases[0]):
         assert os.path.normpath(os.path.join(os.path.dirname(path), base)).startswith(
             os.path.join(REPO, 'configs', '_base_')), base
+
+
+RELEASED_CHECKPOINT_CONFIGS = ['unisign_pose_slt.py', 'unisign_rgb_pose_slt.py',
+                               'unisign_pose_slt_csl-news.py', 'unisign_pose_slt_how2sign.py',
+                               'unisign_pose_slt_openasl.py', 'unisign_rgb_pose_islr_wlasl2000.py']
+
+
+@pytest.mark.parametrize('name', RELEASED_CHECKPOINT_CONFIGS)
+def test_released_checkpoint_configs_decode_as_unisign(name):
+    """Uni-Sign's head options (the parity tests shorten generation to 20 tokens, so the
+    defaults a user evaluates with are checked here): the prompt with EOS, no adapter, labels cut
+    to 50 tokens, label smoothing 0.2, beam 4, 100 new tokens."""
+    cfg = Config.fromfile(os.path.join(REPO, 'configs', 'unisign', name))
+    head = cfg.model.head
+    assert (head.prompt_eos, head.adapter, head.max_target_length, head.label_smoothing) == \
+        (True, None, 50, 0.2)
+    assert (cfg.model.generation.num_beams, cfg.model.generation.max_new_tokens) == (4, 100)

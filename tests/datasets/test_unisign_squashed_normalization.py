@@ -6,6 +6,7 @@ import pickle
 
 import numpy as np
 import pytest
+from mmengine.config import Config
 from safetensors.numpy import load_file
 
 from tests.models.encoders.unisign_checkpoint import reference_dir
@@ -14,7 +15,9 @@ from unisign_fla.datasets.unisign_squashed_normalization import normalize_unisig
 from unisign_fla.extraction.backends import PrecomputedBackend
 from unisign_fla.extraction.backends.base import ClipContext
 from unisign_fla.keypoints import PART_ORDER, UNISIGN_PARTS
+from unisign_fla.registry import TRANSFORMS
 
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 CASES = ('zh_single', 'en_long', 'zh_no_hands')
 GOLDEN_PARTS = ('body', 'left', 'right', 'face_all')   # Uni-Sign's names, in PART_ORDER
 
@@ -85,3 +88,22 @@ def test_transform_reads_the_frame_size_from_meta():
     np.testing.assert_array_equal(results['keypoints'], normalize_unisign_squashed(pose, 640, 240))
     with pytest.raises(ValueError, match="mode='squashed', expected one of"):
         NormalizeKeypoints(mode='squashed')
+
+
+def test_long_clips_are_sampled_before_they_are_normalised():
+    """Uni-Sign picks a long clip's frames first and normalises only those (its body box comes
+    from them): the compatibility pipeline, as configured, does the same."""
+    case_dir = os.path.join(reference_dir(), 'cases', 'en_long')
+    pose, width, height = imported_pixels(case_dir)
+    cfg = Config.fromfile(os.path.join(REPO, 'configs/_base_/datasets/unisign_compat_pipelines.py'))
+    steps = [TRANSFORMS.build(dict(step, max_frames=64) if step['type'] == 'SampleFrames' else step)
+             for step in cfg.uni_sign_test_pipeline[1:-1]]           # without loading and packing
+    results = {'pose': pose, 'meta': {'width': width, 'height': height}}
+    for step in steps:
+        results = step(results)
+    rows = np.linspace(0, len(pose) - 1, 64).round().astype(np.int64)
+    np.testing.assert_array_equal(results['frame_rows'], rows)
+    np.testing.assert_allclose(results['keypoints'],
+                               normalize_unisign_squashed(pose[rows], width, height), atol=1e-7)
+    whole_clip_first = normalize_unisign_squashed(pose, width, height)[rows]
+    assert np.abs(results['keypoints'] - whole_clip_first).max() > 1e-3

@@ -64,8 +64,9 @@ def test_unisign_files_to_unisign_translations(tmp_path, single_thread, variant,
     equal = sorted(case for case in CASES if hypotheses[case] == expected[case])
     print(f'RGB-pose, crop frames chosen by weight: {len(equal)} of {len(CASES)} greedy '
           f'translations equal the reference\'s ({", ".join(equal)})')
-    # Without hand crops (placeholders only) the crop frames cannot differ.
-    assert hypotheses['zh_no_hands'] == expected['zh_no_hands']
+    # Without hand crops (placeholders only) the crop frames cannot differ; on the two cases with
+    # crops the frames chosen by weight still give Uni-Sign's translations (docs say 3 of 3).
+    assert equal == sorted(CASES)
 
 
 # The configs of Uni-Sign's other released checkpoints (docs/unisign_checkpoints.md) -> the

@@ -41,7 +41,8 @@ class NormalizeKeypoints:
     ``mode='aspect'`` (default): Uni-Sign's normalisation with the aspect ratio kept
     (``normalize_unisign``). ``mode='uni_sign'``: exactly Uni-Sign's, x / W and y / H from the
     frame size in the sample's meta (``normalize_unisign_squashed``), which Uni-Sign's
-    checkpoints (``UniSignPoseEncoder``) need.
+    checkpoints (``UniSignPoseEncoder``) need. After ``SampleFrames`` only the sampled frames
+    (``frame_rows``) are normalised, so the clip's body box comes from them, as in Uni-Sign.
     """
 
     MODES = ('aspect', 'uni_sign')
@@ -52,12 +53,15 @@ class NormalizeKeypoints:
         self.score_threshold, self.mode = score_threshold, mode
 
     def __call__(self, results: dict) -> dict:
+        pose = results['pose']
+        if 'frame_rows' in results:
+            pose = pose[results['frame_rows']]
         if self.mode == 'uni_sign':
             meta = results['meta']
             results['keypoints'] = normalize_unisign_squashed(
-                results['pose'], meta['width'], meta['height'], self.score_threshold)
+                pose, meta['width'], meta['height'], self.score_threshold)
         else:
-            results['keypoints'] = normalize_unisign(results['pose'], self.score_threshold)
+            results['keypoints'] = normalize_unisign(pose, self.score_threshold)
         return results
 
 
@@ -94,21 +98,24 @@ class SampleFrames:
 
     Training draws a random sorted subset of frames (a fresh one each epoch); evaluation takes
     evenly spaced frames, so the same checkpoint and data always give the same predictions (the
-    reference code samples randomly at test time too).
+    reference code samples randomly at test time too). Placed before ``NormalizeKeypoints`` it
+    only chooses ``frame_rows`` (rows of the pixel ``pose``), and normalisation then sees only
+    those frames, which is Uni-Sign's order; after it, it also cuts the normalised keypoints.
     """
 
     def __init__(self, max_frames: int = 256, random: bool = False):
         self.max_frames, self.random = max_frames, random
 
     def __call__(self, results: dict) -> dict:
-        num_frames = len(results['keypoints'])
+        num_frames = len(results['keypoints'] if 'keypoints' in results else results['pose'])
         if num_frames <= self.max_frames:
             rows = np.arange(num_frames)
         elif self.random:
             rows = np.sort(np.random.choice(num_frames, self.max_frames, replace=False))
         else:
             rows = np.linspace(0, num_frames - 1, self.max_frames).round().astype(np.int64)
-        results['keypoints'] = results['keypoints'][rows]
+        if 'keypoints' in results:
+            results['keypoints'] = results['keypoints'][rows]
         results['frame_rows'] = rows
         for hand in HANDS:
             if hand in results:

@@ -9,16 +9,16 @@ _base_ = ['./unisign_compat_pipelines.py']
 video_root = 'data/csl_daily/videos'
 uni_sign_rgb_train_pipeline = [
     dict(type='LoadShardSample', with_crops=False),
-    {{_base_.uni_sign_normalize}},
     dict(type='SampleFrames', max_frames=256, random=True),
+    {{_base_.uni_sign_normalize}},
     dict(type='DecodeClipFrames', video_root=video_root),
     dict(type='UniSignHandCrops', fraction=0.1, deterministic=False),
     dict(type='PackSignInputs'),
 ]
 uni_sign_rgb_test_pipeline = [
     dict(type='LoadShardSample', with_crops=False),
-    {{_base_.uni_sign_normalize}},
     dict(type='SampleFrames', max_frames=256, random=False),
+    {{_base_.uni_sign_normalize}},
     dict(type='DecodeClipFrames', video_root=video_root),
     dict(type='UniSignHandCrops', fraction=0.1, deterministic=True),
     dict(type='PackSignInputs'),

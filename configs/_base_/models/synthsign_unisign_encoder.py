@@ -11,8 +11,8 @@ unisign_encoder = dict(_delete_=True, type='UniSignPoseEncoder', embed_channels=
                        out_channels=256)
 unisign_augmented_train_pipeline = [
     dict(type='LoadShardSample', with_crops=False),
+    dict(type='SampleFrames', max_frames=256, random=True),
     {{_base_.uni_sign_normalize}},
     dict(type='RandomKeypointAffine', scale=0.1, rotation_deg=8.0, shift=0.05),
-    dict(type='SampleFrames', max_frames=256, random=True),
     dict(type='PackSignInputs'),
 ]
