@@ -34,6 +34,7 @@ from mmengine.config import DictAction
 
 from unisign_fla.apis import SignInferencer
 from unisign_fla.extraction.job import ExtractionConfig, ExtractionJob
+from unisign_fla.extraction.progress import progress_bar
 from unisign_fla.formats.keypoint_files import KEYPOINT_IMPORTERS
 from unisign_fla.formats.manifest import LANGUAGES
 from unisign_fla.formats.shard_index import ShardFormatError, load_split_index
@@ -207,8 +208,14 @@ def translate_all(inferencer, records, shards_dir, failures, args, out_file):
         samples = {s.id: s for s in load_split_index(shards_dir, records[0]['dataset'], SPLIT)}
     except ShardFormatError:   # no index: every clip failed
         samples = {}
+    # With the translations going to a file or pipe and a terminal watching, the bar is redrawn
+    # in place; otherwise each video gets a line, which logs keep readable.
+    redraw = sys.stderr.isatty() and not sys.stdout.isatty()
+    total = len(records)
     for number, record in enumerate(records, 1):
-        print(f'[{number}/{len(records)}] {record["video"]}', file=sys.stderr, flush=True)
+        line = f'{progress_bar(number - 1, total)} [{number}/{total}] {record["video"]}'
+        print(('\r\033[K' + line) if redraw else line, end='' if redraw else '\n',
+              file=sys.stderr, flush=True)
         sample = samples.get(record['id'])
         if sample is None:
             emit([dict(video=record['video'],
@@ -221,6 +228,8 @@ def translate_all(inferencer, records, shards_dir, failures, args, out_file):
                   for start, end, text in inferencer.translate_windows(
                       sample, args.language, args.task, args.window, args.stride)],
                  args, out_file)
+    if redraw and records:
+        print(f'\r\033[K{progress_bar(1, 1)} {len(records)} videos', file=sys.stderr, flush=True)
 
 
 def main(argv=None):

@@ -2,6 +2,8 @@
 tools/infer.py), it predicts exactly what the original config + checkpoint predicts, with the
 original LM folder and the stage-1 file gone; LoRA merged, or kept as a peft adapter."""
 import argparse
+import contextlib
+import glob
 import json
 import os
 import shutil
@@ -76,10 +78,35 @@ def test_exported_folder_predicts_like_the_original(models, name, keep_lora, tin
         assert ('lora_adapter' in files) == keep_lora
     card = (out / 'README.md').read_text()
     assert 'SynthSign tiny' in card and 'bleu4 12.50' in card and '--language en' in card
-    moved = tmp_path / 'moved'   # the original LM folder and checkpoints are not needed
+    assert f'python tools/train.py {config}' in card
+    assert 'training data of the config: `data/synthsign/shards` `synthsign-train' in card
+    moved = tmp_path / 'moved'
     shutil.copytree(out, moved)
     shutil.rmtree(out)
-    assert predictions(SignInferencer(str(moved)), tiny_synthsign / 'shards') == expected
+    # the original LM or tokenizer folder, the checkpoint and the stage-1 file are not needed
+    with hidden([checkpoint, *(value for option in options
+                               for value in [option.split('=', 1)[1]] if os.path.exists(value)),
+                 *glob.glob(os.path.join(os.path.dirname(os.path.dirname(checkpoint)), '*'))]):
+        with pytest.raises((OSError, ValueError)):   # the originals are gone
+            SignInferencer(config, checkpoint, parsed(options))
+        assert predictions(SignInferencer(str(moved)), tiny_synthsign / 'shards') == expected
+
+
+@contextlib.contextmanager
+def hidden(paths):
+    """Move ``paths`` aside for the block, then back."""
+    paths = sorted({os.path.abspath(p) for p in paths if os.path.exists(p)}, key=len,
+                   reverse=True)
+    moved = []
+    try:
+        for path in paths:
+            if os.path.exists(path):
+                os.rename(path, path + '.hidden')
+                moved.append(path)
+        yield
+    finally:
+        for path in reversed(moved):
+            os.rename(path + '.hidden', path)
 
 
 def test_export_refuses_an_existing_folder(models, tmp_path):

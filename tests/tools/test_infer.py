@@ -116,3 +116,34 @@ def test_user_mistakes_are_one_line_errors(tiny_synthsign, trained, tmp_path):
         load_tool('infer').main([stage2, video, '--checkpoint', trained[0], '--language', 'en',
                                  '--keypoints', str(tiny_synthsign / 'keypoints'),
                                  '--cfg-options', f'model.head.pretrained_dir={llama}'])
+
+
+class Terminal:
+    """A stderr that says it is a terminal, recording what is written to it."""
+
+    def __init__(self):
+        self.text = ''
+
+    def isatty(self):
+        return True
+
+    def write(self, text):
+        self.text += text
+
+    def flush(self):
+        pass
+
+
+def test_a_terminal_watching_a_redirected_run_gets_one_redrawn_bar(tiny_synthsign, trained,
+                                                                    tmp_path, monkeypatch,
+                                                                    capsys):
+    predicted = trained[2]
+    videos = [str(tiny_synthsign / 'videos' / f'{clip}.mp4') for clip in sorted(predicted)]
+    terminal = Terminal()
+    monkeypatch.setattr('sys.stderr', terminal)
+    load_tool('infer').main(infer(tiny_synthsign, trained, *videos[:3]))
+    bars = terminal.text.split('\r\033[K')
+    assert [bar.split(' ')[0] for bar in bars[-4:]] == [
+        '[' + '#' * filled + '.' * (24 - filled) + ']' for filled in (0, 8, 16, 24)]
+    assert '[3/3]' in bars[-2] and bars[-1].endswith('3 videos\n')
+    assert len(capsys.readouterr().out.splitlines()) == 3      # the translations, on stdout

@@ -117,21 +117,32 @@ HEADLINE = ('bleu4', 'rouge_l', 'wer', 'top1_instance', 'top1_class', 'num_sampl
 def model_card(cfg: Config, written: dict, notes: str, metrics: dict) -> str:
     """README.md of an exported folder: what it is, how it was made, its scores, how to run
     it."""
-    test = cfg.get('test_dataloader', {}).get('dataset', {})
+    source_config, source_checkpoint = written['source_config'], written['source_checkpoint']
     lines = ['# unisign_fla model', '',
              f'- encoder: `{cfg.model.encoder.type}`; head: `{cfg.model.head.type}`'
              + (f' (LoRA {written["lora"]})' if 'lora' in written else ''),
-             f'- exported from `{written["source_config"]}` and `{written["source_checkpoint"]}`',
-             f'- test data of the config: `{test.get("data_root", "")}` '
-             f'`{test.get("ann_file", "")}` (task `{test.get("task", "slt")}`)',
+             f'- exported from `{source_config}` and `{source_checkpoint}`',
+             f'- training data of the config: {_data_line(cfg, "train_dataloader")}',
+             f'- test data of the config: {_data_line(cfg, "test_dataloader")}',
              f'- generation: `{json.dumps(cfg.model.get("generation", {}))}`', '',
-             *metric_lines(metrics), '## Use', '', '```bash',
+             *metric_lines(metrics), '## Commands', '', '```bash',
              f'python tools/infer.py THIS_FOLDER video.mp4 --language '
              f'{metrics.get("language", "LANGUAGE")}',
+             '# how the model was trained and scored (the source files, not this folder)',
+             f'python tools/train.py {source_config}',
+             f'python tools/test.py {source_config} {source_checkpoint}',
              '```', '']
     if notes:
         lines += ['## Notes', '', notes.strip(), '']
     return '\n'.join(lines)
+
+
+def _data_line(cfg: Config, loader: str) -> str:
+    """The shards and task a loader of ``cfg`` reads (one entry per set of a mixed loader)."""
+    dataset = cfg.get(loader, {}).get('dataset', {})
+    parts = dataset.get('datasets', [dataset])
+    return '; '.join(f'`{d.get("data_root", "")}` `{d.get("ann_file", "")}` '
+                     f'(task `{d.get("task", "slt")}`)' for d in parts)
 
 
 def metric_lines(metrics: dict) -> list:

@@ -10,6 +10,12 @@ import time
 logger = logging.getLogger(__name__)
 
 
+def progress_bar(done: int, total: int, width: int = 24) -> str:
+    """``[#####...]`` for ``done`` of ``total``."""
+    filled = int(width * done / total) if total else width
+    return f'[{"#" * filled}{"." * (width - filled)}]'
+
+
 def format_duration(seconds: float) -> str:
     seconds = int(round(seconds))
     return f'{seconds // 3600:d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}'
@@ -29,9 +35,7 @@ class Progress:
         elapsed = max(time.perf_counter() - self.start, 1e-9)
         done = self.clips + self.failures
         eta = (self.total - done) * elapsed / done if done else float('nan')
-        width = 24
-        filled = int(width * done / self.total) if self.total else width
-        return (f'[{"#" * filled}{"." * (width - filled)}] {done}/{self.total} clips  '
+        return (f'{progress_bar(done, self.total)} {done}/{self.total} clips  '
                 f'{self.frames} frames  {self.frames / elapsed:.1f} frames/s  '
                 f'failures {self.failures}  ETA {format_duration(eta) if done else "?"}')
 
