@@ -14,7 +14,12 @@ import logging
 import os
 import sys
 
-from unisign_fla.extraction.job import ExtractionConfig, ExtractionJob, resolve_worker
+from unisign_fla.extraction.job import (
+    ExtractionConfig,
+    ExtractionJob,
+    check_backend_args,
+    resolve_worker,
+)
 from unisign_fla.keypoints import HAND_SCORE_THRESHOLD
 from unisign_fla.registry import POSE_BACKENDS
 
@@ -87,6 +92,7 @@ def check_args(parser: argparse.ArgumentParser, args: argparse.Namespace) -> Non
             parser.error(f'{option} must be >= 1, got {value}')
     try:
         resolve_worker(args.num_shards, args.shard_index)
+        check_backend_args(args.backend, args.backend_args)
     except ValueError as error:
         parser.error(str(error))
 

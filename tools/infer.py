@@ -33,7 +33,7 @@ import tempfile
 from mmengine.config import DictAction
 
 from unisign_fla.apis import SignInferencer
-from unisign_fla.extraction.job import ExtractionConfig, ExtractionJob
+from unisign_fla.extraction.job import ExtractionConfig, ExtractionJob, check_backend_args
 from unisign_fla.extraction.progress import progress_bar
 from unisign_fla.formats.keypoint_files import KEYPOINT_IMPORTERS
 from unisign_fla.formats.manifest import LANGUAGES
@@ -81,6 +81,11 @@ def parse_args(argv=None):
         parser.error('--stride needs --window')
     if args.window is not None and (args.window <= 0 or (args.stride or args.window) <= 0):
         parser.error('--window and --stride must be positive')
+    if args.backend:
+        try:
+            check_backend_args(args.backend, args.backend_args)
+        except ValueError as error:
+            parser.error(str(error))
     return args
 
 

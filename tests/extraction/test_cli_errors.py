@@ -14,7 +14,11 @@ extract_pose = load_tool('extract_pose')
     ({'--manifest': 'missing.jsonl'}, ['--manifest', 'missing.jsonl', 'no such file']),
     ({'--video-root': 'no_such_dir'}, ['--video-root', 'no_such_dir', 'no such folder']),
     ({'--backend': 'rtmpos'}, ["'rtmpos'", "'precomputed'", "'rtmpose'", "'mediapipe'"]),
-    ({'--num-shards': '2', '--shard-index': '2'}, ['worker index 2 is not in 0..1'])])
+    ({'--num-shards': '2', '--shard-index': '2'}, ['worker index 2 is not in 0..1']),
+    ({'--backend': 'rtmpose', '--backend-args': '{"pose_modle": "x.onnx"}'},
+     ['--backend-args for rtmpose', "unknown 'pose_modle'", 'it takes pose_model, detector']),
+    ({'--backend': 'rtmpose', '--backend-args': '{}'}, ["missing 'pose_model'"]),
+    ({'--backend-args': '[1]'}, ['--backend-args must be a JSON object', 'got [1]'])])
 def test_bad_arguments_are_one_line_before_anything_is_written(toy_dataset, tmp_path, capsys,
                                                                change, named):
     manifest, root, _ = toy_dataset

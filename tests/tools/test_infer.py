@@ -105,11 +105,16 @@ def test_resume_retries_errors_and_ignores_a_torn_last_line(tiny_synthsign, trai
                                                             'text': predicted[clip]}
 
 
-def test_user_mistakes_are_one_line_errors(tiny_synthsign, trained, tmp_path):
+def test_user_mistakes_are_one_line_errors(tiny_synthsign, trained, tmp_path, capsys):
     clip = sorted(trained[2])[0]
     video = str(tiny_synthsign / 'videos' / f'{clip}.mp4')
     with pytest.raises(SystemExit):   # argparse: a folder is not a results file
         load_tool('infer').main(infer(tiny_synthsign, trained, video, '--out', str(tmp_path)))
+    with pytest.raises(SystemExit) as exited:   # before any model is loaded
+        load_tool('infer').main(infer(tiny_synthsign, trained, video, '--backend', 'rtmpose',
+                                      '--backend-args', '{"pose_modle": "x.onnx"}'))
+    assert exited.value.code == 2
+    assert "--backend-args for rtmpose: unknown 'pose_modle'" in capsys.readouterr().err
     stage2 = os.path.join(REPO, 'configs/synthsign/fla_stage2_synthsign.py')
     llama = save_family('llama', tmp_path / 'llama')   # CI has no quick-start LM folder
     with pytest.raises(SystemExit, match=r'^error: .*(missing|unexpected)'):

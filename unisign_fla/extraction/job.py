@@ -24,6 +24,7 @@ live write of another worker, possibly on another host. A worker deletes only:
 So once the workers of a killed run have run again, no orphan of theirs is left.
 """
 import glob
+import inspect
 import json
 import logging
 import os
@@ -136,6 +137,30 @@ def resolve_worker(num_workers: int | None, worker_index: int | None) -> tuple[i
         raise ValueError(f'worker index {worker_index} is not in 0..{num_workers - 1} '
                          f'(--num-shards {num_workers} --shard-index {worker_index})')
     return num_workers, worker_index
+
+
+def check_backend_args(backend: str, backend_args) -> None:
+    """A one-line ``ValueError`` for a backend name or ``--backend-args`` the backend cannot
+    be built from (not a JSON object, an unknown or a missing argument), checked before any
+    model is loaded or anything written."""
+    if backend not in POSE_BACKENDS.module_dict:
+        raise ValueError(f'unknown pose backend {backend!r}; available: '
+                         f'{sorted(POSE_BACKENDS.module_dict)}')
+    if not isinstance(backend_args, dict):
+        raise ValueError(f'--backend-args must be a JSON object such as {{"name": value}}, got '
+                         f'{json.dumps(backend_args)}')
+    signature = inspect.signature(POSE_BACKENDS.get(backend).__init__)
+    parameters = list(signature.parameters.values())[1:]   # without self
+    if any(p.kind == p.VAR_KEYWORD for p in parameters):
+        return
+    names = [p.name for p in parameters]
+    unknown = sorted(set(backend_args) - set(names))
+    missing = [p.name for p in parameters if p.default is p.empty and p.name not in backend_args]
+    if unknown or missing:
+        problem = (f'unknown {", ".join(map(repr, unknown))}' if unknown else
+                   f'missing {", ".join(map(repr, missing))}')
+        raise ValueError(f'--backend-args for {backend}: {problem}; it takes '
+                         f'{", ".join(names) or "no arguments"}')
 
 
 def resolve_pose_workers(cfg: ExtractionConfig, backend_class) -> int:
@@ -363,9 +388,7 @@ class ExtractionJob:
 
     def _build_backends(self) -> list[PoseBackend]:
         """One backend per estimate worker (``resolve_pose_workers``)."""
-        if self.cfg.backend not in POSE_BACKENDS.module_dict:
-            raise ValueError(f'unknown pose backend {self.cfg.backend!r}; available: '
-                             f'{sorted(POSE_BACKENDS.module_dict)}')
+        check_backend_args(self.cfg.backend, self.cfg.backend_args)
         backend_class = POSE_BACKENDS.get(self.cfg.backend)
         workers = resolve_pose_workers(self.cfg, backend_class)
         args = backend_class.args_per_instance(self.cfg.backend_args, workers)
