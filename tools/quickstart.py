@@ -13,6 +13,8 @@ import json
 import os.path as osp
 import time
 
+import torch
+
 from unisign_fla.recipes import (
     LM_STEPS,
     iters_options,
@@ -75,7 +77,9 @@ def main(argv=None):
         print(f'  ref: {p["reference"]}\n  hyp: {p["hypothesis"]}')
     summary = {'bleu4': round(metrics['bleu4'], 2), 'bleu1': round(metrics['bleu1'], 2),
                'num_test_clips': metrics['num_samples'], 'wall_s': round(time.time() - start, 1),
-               'steps_s': timings, 'predictions': osp.join(test_dir, 'predictions.jsonl')}
+               'steps_s': timings, 'predictions': osp.join(test_dir, 'predictions.jsonl'),
+               # training is bit-reproducible for one thread count (README, "Reproducibility")
+               'torch_threads': torch.get_num_threads()}
     print(json.dumps(summary))
     return summary
 

@@ -78,7 +78,7 @@ def test_exported_folder_predicts_like_the_original(models, name, keep_lora, tin
         assert ('lora_adapter' in files) == keep_lora
     card = (out / 'README.md').read_text()
     assert 'SynthSign tiny' in card and 'bleu4 12.50' in card and '--language en' in card
-    assert f'python tools/train.py {config}' in card
+    assert f'python tools/train.py {config} --cfg-options {" ".join(options)}' in card
     assert 'training data of the config: `data/synthsign/shards` `synthsign-train' in card
     moved = tmp_path / 'moved'
     shutil.copytree(out, moved)

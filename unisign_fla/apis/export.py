@@ -100,7 +100,8 @@ def export_model(config: str, checkpoint: str, out: str, cfg_options: dict | Non
         save_file(weights, osp.join(part, WEIGHTS), metadata={'format': 'pt'})
         cfg.dump(osp.join(part, CONFIG))
         written.update(weights=len(weights), source_config=osp.abspath(config),
-                       source_checkpoint=osp.abspath(checkpoint))
+                       source_checkpoint=osp.abspath(checkpoint),
+                       source_options=[f'{k}={v}' for k, v in (cfg_options or {}).items()])
         with open(osp.join(part, CARD), 'w', encoding='utf-8') as f:
             f.write(model_card(cfg, written, card, metrics or {}))
         _make_readable(part)   # mkdtemp and safetensors make owner-only files
@@ -118,6 +119,8 @@ def model_card(cfg: Config, written: dict, notes: str, metrics: dict) -> str:
     """README.md of an exported folder: what it is, how it was made, its scores, how to run
     it."""
     source_config, source_checkpoint = written['source_config'], written['source_checkpoint']
+    options = (' --cfg-options ' + ' '.join(written['source_options'])
+               if written['source_options'] else '')
     lines = ['# unisign_fla model', '',
              f'- encoder: `{cfg.model.encoder.type}`; head: `{cfg.model.head.type}`'
              + (f' (LoRA {written["lora"]})' if 'lora' in written else ''),
@@ -129,8 +132,8 @@ def model_card(cfg: Config, written: dict, notes: str, metrics: dict) -> str:
              f'python tools/infer.py THIS_FOLDER video.mp4 --language '
              f'{metrics.get("language", "LANGUAGE")}',
              '# how the model was trained and scored (the source files, not this folder)',
-             f'python tools/train.py {source_config}',
-             f'python tools/test.py {source_config} {source_checkpoint}',
+             f'python tools/train.py {source_config}{options}',
+             f'python tools/test.py {source_config} {source_checkpoint}{options}',
              '```', '']
     if notes:
         lines += ['## Notes', '', notes.strip(), '']
