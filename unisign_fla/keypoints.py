@@ -42,6 +42,9 @@ HANDS = ('left_hand', 'right_hand')
 # Extraction cuts crops only for such frames, and score-aware sampling chooses among them, so
 # the two must agree: both default to this constant.
 HAND_SCORE_THRESHOLD = 0.3
+# A joint counts (normalisation uses it, overlays draw it solid, the shard range check holds it
+# to the frame) when its own score exceeds this (Uni-Sign's thr = 0.3).
+JOINT_SCORE_THRESHOLD = 0.3
 INDEX = {name: i for i, name in enumerate(KEYPOINT_NAMES)}
 
 # Hand-local indices (0 = wrist) of the five fingertips: their scores drive score-aware sampling.

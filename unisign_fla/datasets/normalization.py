@@ -6,12 +6,13 @@ the video is not square; we map a *square* body box to [-1, 1] instead (docs/for
 """
 import numpy as np
 
-from unisign_fla.keypoints import PART_ORDER, UNISIGN_PARTS
+from unisign_fla.keypoints import JOINT_SCORE_THRESHOLD, PART_ORDER, UNISIGN_PARTS
 
 UNISIGN_INDICES = np.concatenate([np.asarray(UNISIGN_PARTS[p].indices) for p in PART_ORDER])
 
 
-def normalize_unisign(pose: np.ndarray, score_threshold: float = 0.3) -> np.ndarray:
+def normalize_unisign(pose: np.ndarray,
+                      score_threshold: float = JOINT_SCORE_THRESHOLD) -> np.ndarray:
     """Normalise a clip of COCO-WholeBody keypoints for the part encoder.
 
     Args:

@@ -9,7 +9,7 @@ import torch
 from unisign_fla.datasets.normalization import normalize_unisign
 from unisign_fla.datasets.unisign_squashed_normalization import normalize_unisign_squashed
 from unisign_fla.formats.shards import read_sample
-from unisign_fla.keypoints import HANDS, UNISIGN_PARTS
+from unisign_fla.keypoints import HANDS, JOINT_SCORE_THRESHOLD, UNISIGN_PARTS
 from unisign_fla.registry import TRANSFORMS
 from unisign_fla.structures.hand_crops import ROW, HandCrops, crop_rows, select_crops
 
@@ -47,7 +47,7 @@ class NormalizeKeypoints:
 
     MODES = ('aspect', 'uni_sign')
 
-    def __init__(self, score_threshold: float = 0.3, mode: str = 'aspect'):
+    def __init__(self, score_threshold: float = JOINT_SCORE_THRESHOLD, mode: str = 'aspect'):
         if mode not in self.MODES:
             raise ValueError(f'NormalizeKeypoints: mode={mode!r}, expected one of {self.MODES}')
         self.score_threshold, self.mode = score_threshold, mode

@@ -33,15 +33,13 @@ from unisign_fla.formats.shard_index import (
     read_shard_index,
     tar_member_offsets,
 )
-from unisign_fla.keypoints import HANDS, NUM_KEYPOINTS
+from unisign_fla.keypoints import HANDS, JOINT_SCORE_THRESHOLD, NUM_KEYPOINTS
 from unisign_fla.structures.hand_crops import ROW, HandCrops
 
 META_REQUIRED = tuple(MANIFEST_REQUIRED) + ('fps', 'width', 'height', 'num_frames',
                                             'frame_indices', 'estimator', 'crop_size')
 KNOWN_MEMBERS = ({'pose.npy', 'meta.json'} | {f'{h}.jpg' for h in HANDS}
                  | {f'{h}_boxes.npy' for h in HANDS})
-# Keypoints above this score must lie within one frame size of the frame (see pose_problem).
-CONFIDENT_SCORE = 0.3
 
 
 def _npy_bytes(array: np.ndarray) -> bytes:
@@ -60,7 +58,7 @@ def _load_npy(data: bytes, where: str) -> np.ndarray:
 def pose_problem(pose: np.ndarray, width, height) -> str | None:
     """Why keypoints (T, 133, 3) of a ``width`` x ``height`` frame are unfit to train on, or
     None. Every value must be finite and every score >= 0; a point scoring above
-    ``CONFIDENT_SCORE`` (the threshold at which normalisation uses a joint) must lie in
+    ``JOINT_SCORE_THRESHOLD`` (the threshold at which normalisation uses a joint) must lie in
     [-W, 2W] x [-H, 2H]. That margin lets through what real estimators predict just past the
     frame edge; MediaPipe extrapolates hidden joints even further, but scores them low."""
     try:
@@ -80,11 +78,11 @@ def pose_problem(pose: np.ndarray, width, height) -> str | None:
     if x.min() >= -width and x.max() <= 2 * width and y.min() >= -height \
             and y.max() <= 2 * height:
         return None   # every point inside, whatever its score: the common case, decided cheaply
-    outside = (scores > CONFIDENT_SCORE) & ((x < -width) | (x > 2 * width)
+    outside = (scores > JOINT_SCORE_THRESHOLD) & ((x < -width) | (x > 2 * width)
                                             | (y < -height) | (y > 2 * height))
     if outside.any():
         first = np.flatnonzero(outside)[0]
-        return (f'{int(outside.sum())} points scoring above {CONFIDENT_SCORE} lie outside '
+        return (f'{int(outside.sum())} points scoring above {JOINT_SCORE_THRESHOLD} lie outside '
                 f'[-W, 2W] x [-H, 2H] of the {width:g}x{height:g} frame, e.g. '
                 f'({x[first]:g}, {y[first]:g})')
     return None

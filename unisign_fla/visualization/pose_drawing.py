@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import cv2
 import numpy as np
 
-from unisign_fla.keypoints import FACE, WHOLEBODY_EDGES
+from unisign_fla.keypoints import FACE, JOINT_SCORE_THRESHOLD, WHOLEBODY_EDGES
 
 # Border and label colour (RGB) of a frame whose crop the RGB branch sees, per hand letter:
 # blue and magenta stay apart from the red-to-green score colours.
@@ -23,7 +23,7 @@ def score_color(score: float) -> tuple:
     return (int(255 * min(1.0, 2.0 * (1.0 - s))), int(255 * min(1.0, 2.0 * s)), 0)
 
 
-def draw_pose(image: np.ndarray, keypoints: np.ndarray, threshold: float = 0.3,
+def draw_pose(image: np.ndarray, keypoints: np.ndarray, threshold: float = JOINT_SCORE_THRESHOLD,
               radius: int = 3) -> np.ndarray:
     """Draw the COCO-WholeBody skeleton and joints of ``keypoints`` (133, 3: x, y, score in
     ``image`` pixels) onto ``image`` in place and return it.

@@ -14,6 +14,7 @@ import numpy as np
 
 from unisign_fla.extraction.backends.base import resolve_input
 from unisign_fla.extraction.video_reader import VideoReadError, read_clip
+from unisign_fla.keypoints import JOINT_SCORE_THRESHOLD
 from unisign_fla.visualization.crop_choice import HAND_LETTERS, CropChoice
 from unisign_fla.visualization.pose_drawing import (
     draw_crop_box,
@@ -66,7 +67,7 @@ def chosen_by_row(choice: dict[str, CropChoice], num_rows: int) -> list[list[tup
 
 
 def render_overlay(sample: dict, frames: np.ndarray, choice: dict[str, CropChoice],
-                   threshold: float = 0.3) -> list[np.ndarray]:
+                   threshold: float = JOINT_SCORE_THRESHOLD) -> list[np.ndarray]:
     """One drawn RGB frame per keypoint row: skeleton coloured by score; on the rows whose crop
     was chosen, the crop's box and the frame's border and label in the hand's colour; the frame
     number (from 0, as in the other figures) and a score legend."""
