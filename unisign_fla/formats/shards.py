@@ -79,7 +79,7 @@ def pose_problem(pose: np.ndarray, width, height) -> str | None:
             and y.max() <= 2 * height:
         return None   # every point inside, whatever its score: the common case, decided cheaply
     outside = (scores > JOINT_SCORE_THRESHOLD) & ((x < -width) | (x > 2 * width)
-                                            | (y < -height) | (y > 2 * height))
+                                                  | (y < -height) | (y > 2 * height))
     if outside.any():
         first = np.flatnonzero(outside)[0]
         return (f'{int(outside.sum())} points scoring above {JOINT_SCORE_THRESHOLD} lie outside '
