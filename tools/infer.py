@@ -81,11 +81,10 @@ def parse_args(argv=None):
         parser.error('--stride needs --window')
     if args.window is not None and (args.window <= 0 or (args.stride or args.window) <= 0):
         parser.error('--window and --stride must be positive')
-    if args.backend:
-        try:
-            check_backend_args(args.backend, args.backend_args)
-        except ValueError as error:
-            parser.error(str(error))
+    try:   # without --backend the keypoint files are read by the precomputed backend
+        check_backend_args(args.backend or 'precomputed', args.backend_args)
+    except ValueError as error:
+        parser.error(str(error))
     return args
 
 

@@ -115,6 +115,10 @@ def test_user_mistakes_are_one_line_errors(tiny_synthsign, trained, tmp_path, ca
                                       '--backend-args', '{"pose_modle": "x.onnx"}'))
     assert exited.value.code == 2
     assert "--backend-args for rtmpose: unknown 'pose_modle'" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exited:   # keypoint files: read by precomputed
+        load_tool('infer').main(infer(tiny_synthsign, trained, video, '--backend-args', '[1]'))
+    assert exited.value.code == 2
+    assert '--backend-args must be a JSON object' in capsys.readouterr().err
     stage2 = os.path.join(REPO, 'configs/synthsign/fla_stage2_synthsign.py')
     llama = save_family('llama', tmp_path / 'llama')   # CI has no quick-start LM folder
     with pytest.raises(SystemExit, match=r'^error: .*(missing|unexpected)'):
